@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hxen top-level build.
+#
+#   make              user space: libhxen, hxen-monitor, hxen, test guests
+#   make kmod [KDIR=] hxen.ko with Kbuild (default: running kernel's headers,
+#                     else the Debian headers tests/e2e fetched)
+#   make check        unit tests, then the e2e scenarios in the emulated host(s)
+#   make unit         unit tests only
+#   make e2e [HOST=svm|vmx]
+#   make demo         boot the bundled guest (natively if /dev/hxen can work
+#                     here, else inside the emulated host)
+#   make bench        benchmarks against QEMU+KVM in the same emulated host
+#
+# Each directory contributes a build.mk fragment that appends to ALL and
+# UNIT_SRCS; they use the variables defined here.
+
+BUILD	?= build
+CC	?= gcc
+AR	?= ar
+Q	?= @
+
+CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
+		 -D_GNU_SOURCE -Iinclude -MMD -MP
+CFLAGS	?=
+ALL_CFLAGS = $(CFLAGS_COMMON) $(CFLAGS)
+
+ALL	:=
+UNIT_SRCS :=
+UNIT_LIBS :=
+
+.PHONY: all kmod check unit e2e demo bench clean deps help
+all: real-all
+
+include monitor/build.mk
+include devices/build.mk
+include tools/build.mk
+include pvdrivers/build.mk
+include kmod/build.mk
+include tests/unit/build.mk	# last but one: uses UNIT_SRCS from all above
+include tests/e2e/build.mk
+
+real-all: $(ALL)
+
+# Unit tests first (fast, no emulator), then the e2e scenarios on every
+# emulated host.
+check: real-all
+	$(MAKE) unit
+	$(MAKE) e2e HOST=all
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+deps:
+	bash tools/deps.sh
+
+clean:
+	rm -rf $(BUILD)/bin $(BUILD)/obj $(BUILD)/lib $(BUILD)/tests $(BUILD)/pvdrivers $(BUILD)/monitor $(BUILD)/devices $(BUILD)/tools
+	-$(MAKE) -C kmod clean-local 2>/dev/null || true
+
+help:
+	@sed -n '3,15p' Makefile
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
