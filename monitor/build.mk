@@ -1,2 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0
 # build fragment for monitor/ (see the top-level Makefile)
+#
+#   build/lib/libhxen.a     monitor/libhxen.c (include/hxen/libhxen.h)
+#   build/bin/hxen-monitor  every other monitor/*.c and devices/*.c
+#
+# New monitor files are picked up by the wildcard; a file needing a
+# library adds it with "MON_LIBS += -lfoo" in this fragment.  Other
+# fragments add objects with "$(HXEN_MONITOR): obj.o": every .o
+# prerequisite is linked.
+
+LIBHXEN		:= $(BUILD)/lib/libhxen.a
+HXEN_MONITOR	:= $(BUILD)/bin/hxen-monitor
+LIBHXEN_SRCS	:= monitor/libhxen.c
+# monitor/ctl*.c: linked as HXEN_CTL_OBJS (tools/build.mk)
+MON_SRCS	:= $(filter-out $(LIBHXEN_SRCS) monitor/ctl%.c,$(wildcard monitor/*.c)) \
+		   $(wildcard devices/*.c)
+MON_OBJS	:= $(patsubst %.c,$(BUILD)/%.o,$(MON_SRCS))
+MON_LIBS	+= -lpthread
+# monitor/loader_bzimage.c (PVH helper): kernel payload decompressors
+MON_LIBS	+= -lz -llzma -lzstd
+
+ALL += $(LIBHXEN) $(HXEN_MONITOR)
+
+# Monitor and device sources include "monitor/x.h", "devices/x.h".
+$(BUILD)/monitor/%.o $(BUILD)/devices/%.o $(BUILD)/unit-obj/%.o: ALL_CFLAGS += -I.
+
+$(LIBHXEN): $(patsubst %.c,$(BUILD)/%.o,$(LIBHXEN_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(HXEN_MONITOR): $(MON_OBJS) $(LIBHXEN)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIBHXEN) $(MON_LIBS)
+
+# Host-independent parts, unit-tested in build/tests/unit/hxen-unit.
+UNIT_SRCS += monitor/libhxen.c monitor/options.c monitor/log.c \
+	     monitor/mem.c monitor/loader.c monitor/loader_elf.c
+# PVH boot, ACPI, bzImage, xenstore (PVH helper)
+UNIT_SRCS += monitor/acpi.c monitor/pvh.c monitor/loader_bzimage.c \
+	     monitor/xs_api.c monitor/xs_proto.c monitor/xs_req.c \
+	     monitor/xs_ring.c monitor/xs_tree.c monitor/xs_txn.c \
+	     monitor/xs_watch.c
+UNIT_LIBS += -llzma -lz -lzstd

@@ -1,2 +1,41 @@
 # SPDX-License-Identifier: GPL-2.0
 # build fragment for tools/ (see the top-level Makefile)
+#
+# hxen: the xl-style command line (tools/cli_*.c) with the config parser
+# (tools/cfg_*.c) and the JSON code (tools/json.c).  The monitor's control
+# layer (monitor/ctl*.c, owned here too) shares tools/json.c; this
+# fragment links both into hxen-monitor (see monitor/build.mk).
+
+HXEN_CLI := $(BUILD)/bin/hxen
+TOOLS_LIB_SRCS := tools/json.c tools/cfg_parse.c tools/cfg_keys.c tools/cfg_spec.c
+TOOLS_CLI_SRCS := $(wildcard tools/cli_*.c)
+TOOLS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TOOLS_CLI_SRCS) $(TOOLS_LIB_SRCS))
+
+# Control layer of hxen-monitor: compiled like the monitor's own files.
+HXEN_CTL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard monitor/ctl*.c)) \
+	$(BUILD)/obj/tools/json.o
+
+$(BUILD)/obj/tools/%.o: tools/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itools -c $< -o $@
+
+$(HXEN_CLI): $(TOOLS_OBJS) $(LIBHXEN)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $(TOOLS_OBJS) $(LIBHXEN)
+
+$(HXEN_MONITOR): $(HXEN_CTL_OBJS)
+
+ALL += $(HXEN_CLI)
+# Host-independent: config parser, JSON, and the control socket server
+# (tested in-process by tests/unit/test_json_ctl.c).
+UNIT_SRCS += $(TOOLS_LIB_SRCS) monitor/ctl.c monitor/ctl_console.c
+
+# The bundled Linux guest (tools/mkguest.sh): Debian's kernel and a busybox
+# initramfs in build/guest/, packed into the emulated host for the linux
+# scenarios, DEMO=linux and `make bench`.
+GUEST_INITRAMFS := $(BUILD)/guest/initramfs.cpio.gz
+.PHONY: guest
+guest: $(GUEST_INITRAMFS)
+$(GUEST_INITRAMFS): tools/mkguest.sh | e2e-kernel
+	$(Q)tools/mkguest.sh $(BUILD)/guest
+e2e demo bench: $(GUEST_INITRAMFS)

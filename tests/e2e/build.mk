@@ -1,2 +1,51 @@
 # SPDX-License-Identifier: GPL-2.0
-# build fragment for tests/e2e/ (see the top-level Makefile)
+# build fragment for tests/e2e/ (see the top-level Makefile and
+# docs/testing.md)
+#
+#   make e2e [HOST=svm|vmx|all] [SCENARIOS="testguest kill"]
+#   make demo [DEMO=testguest|linux]
+#   make bench
+
+HOST		?= svm
+SCENARIOS	?=
+DEMO		?= testguest
+
+# Hostile-ioctl tester: static (only libc) so it runs in any initramfs.
+E2E_HOSTILE	:= $(BUILD)/bin/hxen-hostile
+ALL		+= $(E2E_HOSTILE)
+
+$(E2E_HOSTILE): tests/e2e/hostile.c include/hxen/hxen.h
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/hostile.d -static -pthread \
+		$< -o $@
+
+# The Xen layer on the real hypercall path (owned by the Xen work).
+E2E_XENCORE	:= $(BUILD)/bin/hxen-xen-core
+ALL		+= $(E2E_XENCORE)
+
+$(E2E_XENCORE): tests/e2e/xen_core.c include/hxen/hxen.h kmod/xen/xen_abi.h
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -DHX_USER -Ikmod -MF $(BUILD)/tests/e2e/xen_core.d \
+		-static -pthread $< -o $@
+
+# The Debian kernel the emulated host boots, and hxen.ko built against its
+# headers (build/e2e/kdir), whatever kernel this machine runs.
+.PHONY: e2e-kernel e2e-kmod
+e2e-kernel:
+	$(Q)tests/e2e/fetch-kernel.sh >/dev/null
+e2e-kmod: e2e-kernel
+	$(Q)$(MAKE) --no-print-directory kmod KDIR="$$(cat $(BUILD)/e2e/kdir)"
+
+e2e: real-all e2e-kmod
+	$(Q)BUILD=$(BUILD) tests/e2e/run.sh $(HOST) $(SCENARIOS)
+
+demo: real-all
+	$(Q)if [ -e /proc/modules ] && grep -qwE 'svm|vmx' /proc/cpuinfo; then \
+		$(MAKE) --no-print-directory kmod; \
+	else \
+		$(MAKE) --no-print-directory e2e-kmod; \
+	fi
+	$(Q)BUILD=$(BUILD) DEMO=$(DEMO) tests/e2e/demo.sh
+
+bench: real-all e2e-kmod
+	$(Q)BUILD=$(BUILD) tests/e2e/bench.sh

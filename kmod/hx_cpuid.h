@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest CPUID (host independent): host values filtered through a
+ * whitelist.  Leaves 0x40000000..0x400000ff go to a hook (the Xen
+ * layer); zeros when there is none.
+ */
+#ifndef HX_CPUID_H
+#define HX_CPUID_H
+
+#include "hx_os.h"
+
+#define HX_CPUID_EAX	0
+#define HX_CPUID_EBX	1
+#define HX_CPUID_ECX	2
+#define HX_CPUID_EDX	3
+
+#define HX_XCR0_X87	(1ULL << 0)
+#define HX_XCR0_SSE	(1ULL << 1)
+#define HX_XCR0_AVX	(1ULL << 2)
+/* XCR0 bits a guest may enable: x87, SSE, AVX (fits struct hxen_fpu). */
+#define HX_XCR0_GUEST_MASK	(HX_XCR0_X87 | HX_XCR0_SSE | HX_XCR0_AVX)
+
+struct hx_cpuid_ctx {
+	void (*host_cpuid)(void *opaque, u32 leaf, u32 subleaf, u32 out[4]);
+	/* Hypervisor range; return false if not filled (then zeros). May be NULL. */
+	bool (*hv_leaf)(void *opaque, u32 leaf, u32 subleaf, u32 out[4]);
+	void *opaque;
+	u32 apic_id;
+	u32 nr_vcpus;
+	bool has_lapic;		/* LAPIC emulated: show APIC (and x2APIC) */
+	bool osxsave;		/* guest CR4.OSXSAVE */
+	u64 xcr0_supported;	/* host XCR0 & HX_XCR0_GUEST_MASK; 0 = no XSAVE */
+	u64 guest_xcr0;		/* current guest XCR0 (leaf 0xD EBX) */
+};
+
+void hx_cpuid(const struct hx_cpuid_ctx *ctx, u32 leaf, u32 subleaf, u32 out[4]);
+
+#endif /* HX_CPUID_H */

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * HXEN_RUN: the hosted-mode run loop (design.md, "Hosted-mode rules").
+ * Before each entry: a pending signal returns -EINTR (HXEN_EXIT_INTR),
+ * need_resched() yields, interrupts are injected or an interrupt window
+ * requested.  Preemption is disabled from FPU switch to exit only; the
+ * backend disables IRQs just around the entry itself.
+ */
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+#include <linux/bitops.h>
+#include "hx_exit.h"
+#include "hx_hooks.h"
+
+static int highest_pending(struct hx_vcpu *vcpu)
+{
+	unsigned long v = find_last_bit(vcpu->irq_pending, 256);
+
+	return v < 256 ? (int)v : -1;
+}
+
+/* Preemption disabled: decide what to inject at this entry. */
+static void hx_inject_pending(struct hx_vcpu *vcpu)
+{
+	bool xen = vcpu->vm->xen;
+	int bv = highest_pending(vcpu);
+	int xv = xen ? hx_xen_pending_vector(vcpu) : -1;
+
+	if (bv < 0 && xv < 0) {
+		hx_ops->request_irq_window(vcpu, false);
+		return;
+	}
+	if (!hx_ops->irq_window_open(vcpu)) {
+		hx_ops->request_irq_window(vcpu, true);
+		return;
+	}
+	if (xv > bv) {
+		hx_ops->inject_irq(vcpu, xv);
+		hx_xen_vector_injected(vcpu, xv);
+	} else if (test_and_clear_bit(bv, vcpu->irq_pending)) {
+		hx_ops->inject_irq(vcpu, bv);
+	}
+	/* More waiting: exit again as soon as the guest can take the next. */
+	if (highest_pending(vcpu) >= 0 || (xen && hx_xen_pending_vector(vcpu) >= 0))
+		hx_ops->request_irq_window(vcpu, true);
+	else
+		hx_ops->request_irq_window(vcpu, false);
+}
+
+static bool hx_wake_cond(struct hx_vcpu *vcpu)
+{
+	return highest_pending(vcpu) >= 0 || atomic_read(&vcpu->kick) ||
+	       (vcpu->vm->xen && hx_xen_wake_pending(vcpu));
+}
+
+/* HLT (or SCHEDOP_block) with IF=1: sleep until an interrupt or a kick. */
+static int hx_halt(struct hx_vcpu *vcpu)
+{
+	int ret;
+
+	if (hx_wake_cond(vcpu))
+		return 0;
+	ret = wait_event_interruptible(vcpu->wq, hx_wake_cond(vcpu));
+	if (!ret)
+		vcpu->run->stat_hlt_wakeups++;
+	return 0;	/* a signal is seen at the top of the loop */
+}
+
+int hx_vcpu_run(struct hx_vcpu *vcpu)
+{
+	struct hxen_run *run = vcpu->run;
+	struct hx_vm *vm = vcpu->vm;
+	struct hx_exit exit;
+	int ret = 0, r;
+
+	run->exit_reason = HXEN_EXIT_NONE;
+	down_read(&vm->mem_lock);
+	r = hx_complete_pending(vcpu);
+	up_read(&vm->mem_lock);
+	if (r == HX_TO_USER)
+		goto to_user;
+
+	for (;;) {
+		atomic_set(&vcpu->req, 0);
+		smp_mb__after_atomic();
+		if (atomic_xchg(&vcpu->kick, 0)) {
+			run->exit_reason = HXEN_EXIT_KICKED;
+			break;
+		}
+		if (signal_pending(current)) {
+			run->exit_reason = HXEN_EXIT_INTR;
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+
+		down_read(&vm->mem_lock);
+		preempt_disable();
+		hx_inject_pending(vcpu);
+		hx_fpu_enter(vcpu);
+		r = hx_ops->vcpu_run(vcpu, &exit);
+		hx_fpu_exit(vcpu);
+		vcpu->last_cpu = smp_processor_id();
+		preempt_enable();
+
+		if (r) {
+			up_read(&vm->mem_lock);
+			hx_internal_error(vcpu, HXEN_INTERNAL_UNHANDLED_EXIT, 0, r, 0);
+			break;
+		}
+		run->stat_exits++;
+		r = hx_handle_exit(vcpu, &exit);
+		up_read(&vm->mem_lock);
+		if (r == HX_TO_USER)
+			break;
+		if (r == HX_HALT)
+			hx_halt(vcpu);
+	}
+to_user:
+	if (run->exit_reason != HXEN_EXIT_INTR)
+		run->stat_user_exits++;
+	run->rip = vcpu->regs.rip;
+	run->rflags = vcpu->regs.rflags;
+	return ret;
+}

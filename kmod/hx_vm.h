@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Core objects of hxen.ko: struct hx_vm (one per VM fd) and struct hx_vcpu
+ * (one per vCPU fd), plus the core services the backends (svm.c, vmx.c)
+ * and the Xen layer (hx_xen*.c, xen/) call.
+ */
+#ifndef HX_VM_H
+#define HX_VM_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
+#include <linux/wait.h>
+#include <linux/kref.h>
+#include <linux/atomic.h>
+#include <linux/sched.h>
+#include "hxen/hxen.h"
+#include "hx_backend.h"
+#include "hx_msr.h"
+
+#define HX_MAX_VMS		64
+#define HX_MAX_VCPUS		64
+#define HX_MAX_SLOTS		32
+#define HX_FPU_AREA_SIZE	4096
+
+struct page;
+
+struct hx_slot {
+	u64 gpa;
+	u64 size;		/* 0 = unused */
+	u64 uaddr;
+	u32 flags;		/* HXEN_MEM_* */
+	unsigned long npages;
+	struct page **pages;	/* pinned */
+};
+
+/* Shared nested page table (NPT or EPT), built by hx_npt.c. */
+struct hx_npt {
+	u64 *root;		/* kernel VA of the root table page */
+	u64 root_pa;
+	u32 levels;
+	unsigned long nr_tables;	/* table pages allocated, for stats */
+};
+
+struct hx_vm {
+	struct kref ref;		/* VM fd + one per vCPU */
+	struct mutex lock;		/* slots, vCPU creation */
+	/*
+	 * Held for read by each vCPU around every guest entry and in-kernel
+	 * guest memory access; for write while a slot changes, so no vCPU
+	 * runs on a page that is being unpinned.
+	 */
+	struct rw_semaphore mem_lock;
+	atomic_t tlb_gen;		/* bumped when a mapping goes away */
+	struct hx_slot slots[HX_MAX_SLOTS];
+	struct hx_npt npt;
+	struct hx_vcpu *vcpus[HX_MAX_VCPUS];
+	void *arch;			/* backend private */
+	void *xen;			/* Xen layer state, NULL = Xen disabled */
+};
+
+/* What the next HXEN_RUN must finish before re-entering the guest. */
+enum hx_pending_kind {
+	HX_PENDING_NONE = 0,
+	HX_PENDING_IO_IN,	/* copy run->io.data to RAX (or to memory for INS) */
+	HX_PENDING_IO_OUT,	/* just advance RIP */
+	HX_PENDING_MMIO_READ,	/* copy run->mmio.data to a register */
+	HX_PENDING_MMIO_WRITE,	/* just advance RIP */
+};
+
+struct hx_pending {
+	enum hx_pending_kind kind;
+	u8 size;		/* bytes */
+	u8 reg;			/* destination GPR index (0=RAX..15=R15) */
+	u8 sext;		/* MOVSX */
+	u8 high8;		/* AH/CH/DH/BH destination */
+	u8 mem_size;		/* MMIO: bytes read */
+	u8 string;		/* INS: store count elements at ES:RDI */
+	u8 rep;
+	u8 addr_size;
+	u32 count;
+	u64 next_rip;
+};
+
+struct hx_vcpu {
+	struct hx_vm *vm;
+	u32 id;
+	struct mutex lock;		/* one ioctl at a time (RUN included) */
+	struct hxen_regs regs;		/* authoritative outside vcpu_run */
+	struct hxen_run *run;		/* the mmap'ed run page */
+	struct page *run_page;
+	void *arch;			/* backend private (VMCB, ASID, ...) */
+	void *xen;			/* Xen layer per-vCPU state */
+
+	/* Pending external interrupts, one bit per vector; any thread sets. */
+	unsigned long irq_pending[256 / BITS_PER_LONG];
+	atomic_t kick;			/* HXEN_KICK: exit with KICKED asap */
+	atomic_t req;			/* something changed: do not enter, loop */
+	wait_queue_head_t wq;		/* HLT sleep */
+	int guest_cpu;			/* CPU in guest mode, -1 if not */
+	int last_cpu;			/* CPU of the previous entry, -1 at first */
+	int tlb_gen;			/* vm->tlb_gen seen at the last entry */
+
+	struct hx_pending pending;
+	struct hx_msr_state msr;	/* MSRs kept by the core (hx_msr.c) */
+	u64 xcr0;			/* guest XCR0 */
+	void *fpu;			/* guest FXSAVE/XSAVE image, 64-aligned */
+	bool fpu_xsave;			/* image is XSAVE format */
+};
+
+extern const struct hx_backend_ops *hx_ops;
+extern struct hxen_caps hx_caps;
+
+/* VM lifetime (hx_vm.c). */
+void hx_vm_get(struct hx_vm *vm);
+void hx_vm_put(struct hx_vm *vm);
+int hx_vm_create_fd(u32 flags);
+
+/* Turning the hardware on/off (hx_main.c). */
+int hx_hw_get(void);
+void hx_hw_put(void);
+
+/* Guest memory (hx_mem.c).  Callers hold vm->mem_lock for read. */
+struct hx_slot *hx_slot_find(struct hx_vm *vm, u64 gpa);
+int hx_gpa_read(struct hx_vm *vm, u64 gpa, void *buf, u32 len);
+int hx_gpa_write(struct hx_vm *vm, u64 gpa, const void *buf, u32 len);
+int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *s);
+void hx_mem_free_all(struct hx_vm *vm);
+
+/* Nested page tables (hx_npt.c). */
+int hx_npt_init(struct hx_vm *vm);
+void hx_npt_free(struct hx_vm *vm);
+int hx_npt_map(struct hx_vm *vm, u64 gpa, u64 hpa, u32 prot);
+void hx_npt_unmap(struct hx_vm *vm, u64 gpa);
+
+/* vCPUs (hx_vcpu.c, hx_run.c). */
+int hx_vcpu_create_fd(struct hx_vm *vm, u32 id);
+/* Queue external interrupt @vector and make the vCPU notice it. */
+void hx_vcpu_queue_irq(struct hx_vcpu *vcpu, u8 vector);
+/* Wake the vCPU from HLT or force it out of guest mode. */
+void hx_vcpu_kick(struct hx_vcpu *vcpu);
+int hx_vcpu_run(struct hx_vcpu *vcpu);
+int hx_vcpu_set_xcr0(struct hx_vcpu *vcpu, u64 val);
+void hx_vcpu_fpu_reset(struct hx_vcpu *vcpu);
+
+/*
+ * For backends: call with IRQs disabled, after publishing vcpu->guest_cpu
+ * (WRITE_ONCE + smp_mb()), right before the entry.  True means a kick or
+ * interrupt arrived after the core's checks: undo, return 0 with
+ * exit->kind = HX_EXIT_CONTINUE.  Kicks after this point send an IPI.
+ */
+static inline bool hx_vcpu_entry_cancelled(struct hx_vcpu *vcpu)
+{
+	return atomic_read(&vcpu->req) || need_resched();
+}
+
+/* Guest FPU (hx_fpu.c). */
+u64 hx_fpu_xcr0_supported(void);
+void hx_fpu_enter(struct hx_vcpu *vcpu);	/* preemption off, before vcpu_run */
+void hx_fpu_exit(struct hx_vcpu *vcpu);		/* after vcpu_run */
+int hx_fpu_get(struct hx_vcpu *vcpu, struct hxen_fpu *f);
+int hx_fpu_set(struct hx_vcpu *vcpu, const struct hxen_fpu *f);
+int hx_fpu_alloc(struct hx_vcpu *vcpu);
+
+struct hx_walk_ctx;
+/* Fill a page-walk context from the vCPU's current paging state. */
+void hx_vcpu_walk_ctx(struct hx_vcpu *vcpu, struct hx_walk_ctx *ctx);
+
+#endif /* HX_VM_H */

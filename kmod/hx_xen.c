@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The core's Xen hooks (hx_hooks.h) and the host services the Xen layer
+ * calls (hx_xen_host_*, kmod/xen/xen.h): guest memory through the page
+ * walker and the pinned slots, grant frames in the nested page table,
+ * hrtimers for the single-shot and poll timers, vCPU kicks.
+ */
+#include <linux/mm.h>
+#include <linux/io.h>
+#include <linux/hrtimer.h>
+#include <linux/eventfd.h>
+#include <asm/msr.h>
+#include "hx_xen.h"
+#include "hx_hooks.h"
+#include "hx_pgwalk.h"
+
+#define RFLAGS_IF	(1ULL << 9)
+
+bool hx_xen_present(void)
+{
+	return true;
+}
+
+/* ---- Host services for kmod/xen ------------------------------------------ */
+
+static struct hx_vcpu *host_vcpu(struct hx_xen_vcpu *xv)
+{
+	return ((struct hx_xen_gvcpu *)xv->host)->vcpu;
+}
+
+static struct hx_vm *host_vm(struct hx_xen_vm *xvm)
+{
+	return ((struct hx_xen_gvm *)xvm->host)->vm;
+}
+
+int hx_xen_host_copy_from_guest(struct hx_xen_vcpu *xv, void *buf, u64 gva, u32 len)
+{
+	struct hx_walk_ctx ctx;
+
+	hx_vcpu_walk_ctx(host_vcpu(xv), &ctx);
+	return hx_copy_from_guest(&ctx, buf, gva, len) ? -XE_FAULT : 0;
+}
+
+int hx_xen_host_copy_to_guest(struct hx_xen_vcpu *xv, u64 gva, const void *buf, u32 len)
+{
+	struct hx_walk_ctx ctx;
+
+	hx_vcpu_walk_ctx(host_vcpu(xv), &ctx);
+	return hx_copy_to_guest(&ctx, gva, buf, len) ? -XE_FAULT : 0;
+}
+
+int hx_xen_host_gva_to_gpa(struct hx_xen_vcpu *xv, u64 gva, u64 *gpa)
+{
+	struct hx_walk_ctx ctx;
+
+	hx_vcpu_walk_ctx(host_vcpu(xv), &ctx);
+	return hx_gva_to_gpa(&ctx, gva, HX_ACC_WRITE, gpa) ? -XE_FAULT : 0;
+}
+
+/* Caller holds vm->mem_lock for read (hypercall context). */
+static struct hx_slot *ram_slot(struct hx_vm *vm, u64 gfn)
+{
+	struct hx_slot *s;
+
+	if (gfn >= (hx_caps.max_gpa >> PAGE_SHIFT))
+		return NULL;
+	s = hx_slot_find(vm, gfn << PAGE_SHIFT);
+	return s && !(s->flags & HXEN_MEM_READONLY) ? s : NULL;
+}
+
+bool hx_xen_host_is_ram(struct hx_xen_vm *xvm, u64 gfn)
+{
+	return ram_slot(host_vm(xvm), gfn) != NULL;
+}
+
+/*
+ * An extra reference keeps the page alive even if the monitor removes
+ * the slot later: event delivery (hard-IRQ context) then never needs the
+ * slot lock.  x86-64 has no highmem, so page_address() is permanent.
+ */
+void *hx_xen_host_page_get(struct hx_xen_vm *xvm, u64 gfn, void **cookie)
+{
+	struct hx_slot *s = ram_slot(host_vm(xvm), gfn);
+	struct page *pg;
+
+	if (!s)
+		return NULL;
+	pg = s->pages[((gfn << PAGE_SHIFT) - s->gpa) >> PAGE_SHIFT];
+	get_page(pg);
+	*cookie = pg;
+	return page_address(pg);
+}
+
+void hx_xen_host_page_put(struct hx_xen_vm *xvm, void *cookie)
+{
+	put_page(cookie);
+}
+
+int hx_xen_host_map_grant(struct hx_xen_vm *xvm, u32 idx, u64 gfn)
+{
+	struct hx_xen_gvm *g = xvm->host;
+	int ret;
+
+	if (idx >= g->nr_gnt || gfn >= (hx_caps.max_gpa >> PAGE_SHIFT))
+		return -XE_INVAL;
+	mutex_lock(&g->npt_lock);
+	ret = hx_npt_map(g->vm, gfn << PAGE_SHIFT, page_to_phys(g->gnt[idx]),
+			 HX_PROT_R | HX_PROT_W);
+	mutex_unlock(&g->npt_lock);
+	return ret ? -XE_NOMEM : 0;
+}
+
+void hx_xen_host_unmap_gfn(struct hx_xen_vm *xvm, u64 gfn)
+{
+	struct hx_xen_gvm *g = xvm->host;
+	unsigned int i;
+
+	mutex_lock(&g->npt_lock);
+	hx_npt_unmap(g->vm, gfn << PAGE_SHIFT);
+	mutex_unlock(&g->npt_lock);
+	/* Every vCPU flushes its nested TLB before the next entry. */
+	atomic_inc(&g->vm->tlb_gen);
+	for (i = 0; i < HX_MAX_VCPUS; i++)
+		if (READ_ONCE(g->vm->vcpus[i]))
+			hx_vcpu_kick(g->vm->vcpus[i]);
+}
+
+/* The guest's RAM slots, sorted and merged (for XENMEM_memory_map). */
+u32 hx_xen_host_memory_map(struct hx_xen_vm *xvm, struct xen_e820_entry *e, u32 max)
+{
+	struct hx_vm *vm = host_vm(xvm);
+	u64 from = 0;
+	u32 n = 0;
+
+	for (;;) {
+		const struct hx_slot *best = NULL;
+		unsigned int i;
+
+		for (i = 0; i < HX_MAX_SLOTS; i++) {
+			const struct hx_slot *s = &vm->slots[i];
+
+			if (s->size && !(s->flags & HXEN_MEM_READONLY) && s->gpa >= from &&
+			    (!best || s->gpa < best->gpa))
+				best = s;
+		}
+		if (!best)
+			return n;
+		if (n && e[n - 1].addr + e[n - 1].size == best->gpa) {
+			e[n - 1].size += best->size;
+		} else {
+			if (n == max)
+				return n;
+			e[n].addr = best->gpa;
+			e[n].size = best->size;
+			e[n].type = 1;		/* E820 RAM */
+			n++;
+		}
+		from = best->gpa + best->size;
+	}
+}
+
+/* Guest TSC = host TSC + the offset of vCPU 0 (all vCPUs share it). */
+u64 hx_xen_host_guest_tsc(struct hx_xen_vm *xvm)
+{
+	struct hx_vm *vm = host_vm(xvm);
+	struct hx_vcpu *v0 = READ_ONCE(vm->vcpus[0]);
+
+	return rdtsc_ordered() + (v0 ? (u64)READ_ONCE(v0->msr.tsc_offset) : 0);
+}
+
+void hx_xen_host_kick(struct hx_xen_vcpu *xv)
+{
+	hx_vcpu_kick(host_vcpu(xv));
+}
+
+void hx_xen_host_timer_arm(struct hx_xen_vcpu *xv, int which, u64 delta_ns)
+{
+	struct hx_xen_gvcpu *gv = xv->host;
+
+	hrtimer_start(&gv->timer[which], ns_to_ktime(min_t(u64, delta_ns, KTIME_MAX)),
+		      HRTIMER_MODE_REL);
+}
+
+/*
+ * The single-shot timer is only cancelled from the vCPU thread and waits
+ * for a running expiry; the poll timer may be cancelled right before an
+ * entry (atomic context), where a late expiry is a harmless spurious
+ * wakeup.
+ */
+void hx_xen_host_timer_cancel(struct hx_xen_vcpu *xv, int which)
+{
+	struct hx_xen_gvcpu *gv = xv->host;
+
+	if (which == HX_XEN_TIMER_SSHOT)
+		hrtimer_cancel(&gv->timer[which]);
+	else
+		hrtimer_try_to_cancel(&gv->timer[which]);
+}
+
+static enum hrtimer_restart sshot_fn(struct hrtimer *t)
+{
+	struct hx_xen_gvcpu *gv = container_of(t, struct hx_xen_gvcpu,
+					       timer[HX_XEN_TIMER_SSHOT]);
+
+	hx_xen_timer_expired(gv->xv);
+	return HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart poll_fn(struct hrtimer *t)
+{
+	struct hx_xen_gvcpu *gv = container_of(t, struct hx_xen_gvcpu,
+					       timer[HX_XEN_TIMER_POLL]);
+
+	hx_xen_poll_timeout(gv->xv);
+	return HRTIMER_NORESTART;
+}
+
+void hx_xen_host_notify(struct hx_xen_vm *xvm, u32 port)
+{
+	struct hx_xen_gvm *g = xvm->host;
+	unsigned long fl;
+
+	spin_lock_irqsave(&g->notify_lock, fl);
+	if (g->notify[port])
+		eventfd_signal(g->notify[port], 1);
+	spin_unlock_irqrestore(&g->notify_lock, fl);
+}
+
+/* ---- vCPU lifetime --------------------------------------------------------- */
+
+int hx_xen_vcpu_create(struct hx_vcpu *vcpu)
+{
+	struct hx_xen_gvm *g = hx_xen_gvm(vcpu->vm);
+	struct hx_xen_gvcpu *gv;
+	int i;
+
+	if (!g || vcpu->xen)
+		return 0;
+	gv = kzalloc(sizeof(*gv), GFP_KERNEL_ACCOUNT);
+	if (!gv)
+		return -ENOMEM;
+	gv->vcpu = vcpu;
+	for (i = 0; i < 2; i++)
+		hrtimer_init(&gv->timer[i], CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	gv->timer[HX_XEN_TIMER_SSHOT].function = sshot_fn;
+	gv->timer[HX_XEN_TIMER_POLL].function = poll_fn;
+	gv->xv = hx_xen_vcpu_alloc(g->xvm, gv, vcpu->id);
+	if (!gv->xv) {
+		kfree(gv);
+		return -ENOMEM;
+	}
+	WRITE_ONCE(vcpu->xen, gv);
+	return 0;
+}
+
+void hx_xen_vcpu_destroy(struct hx_vcpu *vcpu)
+{
+	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
+
+	if (!gv)
+		return;
+	hrtimer_cancel(&gv->timer[HX_XEN_TIMER_SSHOT]);
+	hrtimer_cancel(&gv->timer[HX_XEN_TIMER_POLL]);
+	hx_xen_vcpu_free(gv->xv);
+	WRITE_ONCE(vcpu->xen, NULL);
+	kfree(gv);
+}
+
+/* ---- Exits -------------------------------------------------------------------- */
+
+bool hx_xen_cpuid(struct hx_vcpu *vcpu, u32 leaf, u32 subleaf, u32 out[4])
+{
+	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
+
+	return gv && hx_xen_do_cpuid(gv->xv, leaf, subleaf, out);
+}
+
+int hx_xen_rdmsr(struct hx_vcpu *vcpu, u32 index, u64 *val)
+{
+	if (index != XEN_HCALL_PAGE_MSR || !hx_xen_gvcpu(vcpu))
+		return -ENOENT;
+	*val = 0;
+	return 0;
+}
+
+int hx_xen_wrmsr(struct hx_vcpu *vcpu, u32 index, u64 val)
+{
+	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
+
+	if (index != XEN_HCALL_PAGE_MSR || !gv)
+		return -ENOENT;
+	return hx_xen_hcall_page_wrmsr(gv->xv, val) ? -EINVAL : 0;
+}
+
+/*
+ * 64-bit guests pass RDI, RSI, RDX, R10, R8; 32-bit ones EBX, ECX, EDX,
+ * ESI, EDI [xen/arch/x86/hvm/hypercall.c].
+ */
+int hx_xen_hypercall(struct hx_vcpu *vcpu, u32 insn_len)
+{
+	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
+	struct hxen_regs *r = &vcpu->regs;
+	struct hx_xen_hcall hc = { 0 };
+	struct hxen_sregs s;
+	bool lm;
+
+	if (!gv)
+		return -ENOSYS;
+	hx_ops->get_sregs(vcpu, &s);
+	lm = (s.efer & EFER_LMA) && s.cs.l;
+	hc.cpl = hx_ops->get_cpl(vcpu);
+	hc.irq_enabled = r->rflags & RFLAGS_IF;
+	if (lm) {
+		hc.nr = r->rax;
+		hc.arg[0] = r->rdi;
+		hc.arg[1] = r->rsi;
+		hc.arg[2] = r->rdx;
+		hc.arg[3] = r->r10;
+		hc.arg[4] = r->r8;
+	} else {
+		hc.nr = (u32)r->rax;
+		hc.arg[0] = (u32)r->rbx;
+		hc.arg[1] = (u32)r->rcx;
+		hc.arg[2] = (u32)r->rdx;
+		hc.arg[3] = (u32)r->rsi;
+		hc.arg[4] = (u32)r->rdi;
+	}
+	hx_xen_do_hypercall(gv->xv, &hc);
+	r->rax = lm ? (u64)hc.ret : (u32)hc.ret;
+
+	switch (hc.action) {
+	case HX_XEN_ACT_BLOCK:
+		return HX_HCALL_BLOCK;
+	case HX_XEN_ACT_SHUTDOWN:
+		vcpu->run->exit_reason = HXEN_EXIT_XEN_SHUTDOWN;
+		vcpu->run->xen_shutdown.reason = hc.shutdown_reason;
+		vcpu->run->xen_shutdown.reserved = 0;
+		return HX_HCALL_EXIT;
+	default:
+		return HX_HCALL_DONE;
+	}
+}
+
+/* Before every entry (preemption off): the level-like upcall (§D.5). */
+int hx_xen_pending_vector(struct hx_vcpu *vcpu)
+{
+	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
+
+	return gv ? hx_xen_upcall_vector(gv->xv) : -1;
+}
+
+/* HLT / SCHEDOP_poll sleep: a reason to wake (see hx_hooks.h). */
+bool hx_xen_wake_pending(struct hx_vcpu *vcpu)
+{
+	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
+
+	return gv && hx_xen_block_wake(gv->xv, vcpu->regs.rflags & RFLAGS_IF);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VMX entry stub.  VMLAUNCH/VMRESUME load the guest RSP, RIP and RFLAGS
+ * from the VMCS; every other general register is the stub's job (SDM
+ * 27.5: a VM exit does not save them), and so is CR2, which the VMCS does
+ * not hold.  A VM exit lands at vmx_vmexit (HOST_RIP) with RSP = HOST_RSP,
+ * which the stub writes just before entering, pointing at its own frame.
+ *
+ * int vmx_vmenter(struct hxen_regs *regs, u64 *cr2, unsigned long launched)
+ * returns 0 after a VM exit, 1 when VMLAUNCH/VMRESUME itself failed
+ * (VMfailInvalid/VMfailValid: the caller reads the VM-instruction error).
+ * Called with interrupts disabled.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/unwind_hints.h>
+
+#include "hx_entry_asm.h"
+
+#define VMCS_HOST_RSP	0x6c14
+
+	.text
+SYM_FUNC_START(vmx_vmenter)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	push	%rdi			/* regs: 8(%rsp) after the exit */
+	push	%rsi			/* cr2 pointer: (%rsp) after the exit */
+
+	/* Guest CR2, written only when it differs (slow on hardware). */
+	mov	(%rsi), %rax
+	mov	%cr2, %rcx
+	cmp	%rax, %rcx
+	je	1f
+	mov	%rax, %cr2
+1:
+	mov	$VMCS_HOST_RSP, %eax
+	vmwrite	%rsp, %rax
+
+	/* ZF selects VMLAUNCH; the MOVs below leave the flags alone. */
+	test	%rdx, %rdx
+	mov	R_RAX(%rdi), %rax
+	mov	R_RBX(%rdi), %rbx
+	mov	R_RCX(%rdi), %rcx
+	mov	R_RDX(%rdi), %rdx
+	mov	R_RSI(%rdi), %rsi
+	mov	R_RBP(%rdi), %rbp
+	mov	R_R8(%rdi), %r8
+	mov	R_R9(%rdi), %r9
+	mov	R_R10(%rdi), %r10
+	mov	R_R11(%rdi), %r11
+	mov	R_R12(%rdi), %r12
+	mov	R_R13(%rdi), %r13
+	mov	R_R14(%rdi), %r14
+	mov	R_R15(%rdi), %r15
+	mov	R_RDI(%rdi), %rdi
+
+	UNWIND_HINT_SAVE
+	jz	2f
+	vmresume
+	jmp	.Lvmfail
+2:	vmlaunch
+	jmp	.Lvmfail
+
+SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
+	UNWIND_HINT_RESTORE
+	push	%rdi			/* guest RDI */
+	mov	16(%rsp), %rdi		/* regs */
+	mov	%rax, R_RAX(%rdi)
+	mov	%rbx, R_RBX(%rdi)
+	mov	%rcx, R_RCX(%rdi)
+	mov	%rdx, R_RDX(%rdi)
+	mov	%rsi, R_RSI(%rdi)
+	mov	%rbp, R_RBP(%rdi)
+	mov	%r8, R_R8(%rdi)
+	mov	%r9, R_R9(%rdi)
+	mov	%r10, R_R10(%rdi)
+	mov	%r11, R_R11(%rdi)
+	mov	%r12, R_R12(%rdi)
+	mov	%r13, R_R13(%rdi)
+	mov	%r14, R_R14(%rdi)
+	mov	%r15, R_R15(%rdi)
+	popq	R_RDI(%rdi)
+	mov	(%rsp), %rsi
+	mov	%cr2, %rax
+	mov	%rax, (%rsi)
+
+	HX_CLEAR_SCRATCH		/* also returns 0 in %eax */
+	jmp	.Lout
+
+.Lvmfail:
+	mov	$1, %eax
+.Lout:
+	add	$16, %rsp
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	RET
+SYM_FUNC_END(vmx_vmenter)

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hxen-monitor: runs one VM.  The main thread parses options, sets the VM
+ * up, starts one thread per vCPU and then only waits for signals: SIGINT,
+ * SIGTERM and SIGHUP stop the VM; SIGUSR1 is how mon_vm_stop() wakes it
+ * when the guest ends by itself.  Exit statuses: see monitor/monitor.h.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/ctl.h"
+#include "monitor/log.h"
+#include "monitor/monitor.h"
+#include "monitor/pvh.h"
+
+static struct mon_config cfg;
+static struct mon_vm vm;
+
+static void block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+	/* blocked before any thread starts: every thread inherits the mask */
+	pthread_sigmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a closed serial sink is not fatal */
+}
+
+static void wait_for_stop(const sigset_t *set)
+{
+	while (!atomic_load(&vm.stopping)) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
+
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+			/* graceful: ask the guest, destroy after the grace */
+			if (ctl_signal(sig))
+				continue;
+			mon_info("%s: stopping the VM", strsignal(sig));
+			mon_vm_stop(&vm, MON_EXIT_POWEROFF, strsignal(sig));
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char err[320];
+	sigset_t set;
+	int r;
+
+	mon_config_defaults(&cfg);
+	cfg.prog = argv[0];
+	r = mon_options_parse(&cfg, argc, argv, err, sizeof(err));
+	if (r == MON_OPT_DONE)
+		return 0;
+	if (!r)
+		r = mon_config_check(&cfg, err, sizeof(err));
+	if (r < 0) {
+		mon_err("%s", err);
+		return MON_EXIT_SETUP;
+	}
+	mon_log_set_name(strcmp(cfg.name, "hxen") ? cfg.name : NULL);
+	mon_log_set_verbose(cfg.verbose);
+
+	block_signals(&set);
+	/* a guest reboot builds the VM again (--on-reboot, monitor/pvh.h) */
+	for (bool first = true;; first = false) {
+		if (mon_vm_setup(&vm, &cfg) < 0) {
+			mon_vm_teardown(&vm);
+			return MON_EXIT_SETUP;
+		}
+		/* control socket, --timeout, --console-log (monitor/ctl.h) */
+		if (first && mon_ctl_start(&vm, err, sizeof(err)) < 0) {
+			mon_err("%s", err);
+			mon_vm_teardown(&vm);
+			return MON_EXIT_SETUP;
+		}
+		if (mon_vcpus_start(&vm) < 0)
+			mon_vm_stop(&vm, MON_EXIT_SETUP, "thread creation failed");
+		wait_for_stop(&set);
+		mon_vcpus_kick(&vm);
+		mon_vcpus_join(&vm);
+		mon_vm_teardown(&vm);
+		if (vm.exit_status != MON_EXIT_REBOOT || !pvh_reboot_restarts(&cfg))
+			break;
+		mon_info("guest rebooted: starting it again");
+		ctl_vm_restarted();	/* a reboot request has been obeyed */
+	}
+	return vm.exit_status;
+}

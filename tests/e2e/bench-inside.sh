@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Benchmarks inside the emulated host (/e2e/bench.sh, e2e_mode=bench),
+# run by tests/e2e/bench.sh.  Prints "@@BENCH key value unit" lines for
+# what it measured and "@@BENCH-MISSING what: why" for what it cannot
+# measure yet.  Numbers from an emulated host are emulator numbers: only
+# ratios within one run mean anything (docs/testing.md).
+#
+# The Linux comparison boots the same kernel and initramfs (tools/mkguest.sh,
+# whose init powers off at once with hxen.bench=1) under hxen-monitor (PVH,
+# hvc0) and under QEMU+KVM (Debian's kvm-amd/kvm-intel, SeaBIOS, ttyS0):
+#   boot-to-init: host time from starting the VMM to the guest's banner
+#   total:        to the VMM's exit after the guest powered off
+#   exits:        hxen: the run pages' counters (hxen-monitor --stats);
+#                 KVM: debugfs kvm/exits before and after
+. /e2e/lib.sh
+
+missing() {
+	echo "@@BENCH-MISSING $*"
+}
+
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+delta() {	# delta T0 T1 -> seconds with 2 decimals
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
+}
+
+status=0
+if [ -c /dev/hxen ] && [ -x "$E2E_BIN/hxen-monitor" ] && [ -f "$TESTGUEST" ]; then
+	t0=$(now)
+	$(testguest_cmd) > /tmp/bench-tg.out 2>&1
+	rc=$?
+	t1=$(now)
+	guest_prefix < /tmp/bench-tg.out
+	if [ $rc = 0 ]; then
+		echo "@@BENCH testguest_wall $(delta "$t0" "$t1") s"
+		# the test guest's own cycle counts ("... cycles per exit ...")
+		grep -i 'cycles' /tmp/bench-tg.out | sed 's/^[# ]*/@@BENCH testguest: /'
+	else
+		missing "test guest exit costs: hxen-monitor exited with status $rc"
+		status=1
+	fi
+else
+	missing "test guest exit costs: /dev/hxen, hxen-monitor or testguest.elf absent"
+	status=1
+fi
+
+G=$E2E_GUESTS/linux
+BANNER='hxen-guest: Linux'
+BENCH_TIMEOUT=$(( 600 * ${E2E_SCALE:-1} ))
+
+# run_boot NAME OUTFILE CMD...: start CMD, time the banner and the exit.
+# Sets B_INIT, B_TOTAL (seconds) and B_RC.
+run_boot() {
+	_name=$1 _out=$2
+	shift 2
+	B_INIT= B_TOTAL= B_RC=
+	_t0=$(now)
+	"$@" < /dev/null > "$_out" 2>&1 &
+	_pid=$!
+	_end=$(( $(date +%s) + BENCH_TIMEOUT ))
+	while kill -0 "$_pid" 2>/dev/null; do
+		if [ -z "$B_INIT" ] && grep -q "$BANNER" "$_out"; then
+			B_INIT=$(delta "$_t0" "$(now)")
+		fi
+		if [ "$(date +%s)" -ge "$_end" ]; then
+			kill -9 "$_pid" 2>/dev/null
+			echo "# $_name: killed after $BENCH_TIMEOUT s"
+			break
+		fi
+		sleep 0.05
+	done
+	wait "$_pid"
+	B_RC=$?
+	B_TOTAL=$(delta "$_t0" "$(now)")
+	[ -z "$B_INIT" ] && grep -q "$BANNER" "$_out" && B_INIT=$B_TOTAL
+	guest_prefix < "$_out" | tail -n 5
+}
+
+hx_init= kvm_init= hx_exits= kvm_exits=
+if [ -f "$G/vmlinuz" ] && [ -c /dev/hxen ]; then
+	run_boot hxen /tmp/bench-hx.out "$E2E_BIN/hxen-monitor" --memory 256M \
+		--kernel "$G/vmlinuz" --ramdisk "$G/initramfs.cpio.gz" \
+		--cmdline "console=hvc0 quiet panic=-1 hxen.bench=1" \
+		--serial none --console stdio --stats
+	hx_exits=$(sed -n 's/.*stats: exits \([0-9]*\),.*/\1/p' /tmp/bench-hx.out | tail -n1)
+	if [ "$B_RC" = 0 ] && [ -n "$B_INIT" ]; then
+		hx_init=$B_INIT
+		echo "@@BENCH linux_hxen_boot_to_init $B_INIT s"
+		echo "@@BENCH linux_hxen_total $B_TOTAL s"
+		[ -n "$hx_exits" ] && echo "@@BENCH linux_hxen_exits $hx_exits exits"
+	else
+		missing "Linux under hxen: status $B_RC, banner ${B_INIT:-never seen}; last line: $(tail -n1 /tmp/bench-hx.out)"
+		status=1
+	fi
+else
+	missing "Linux under hxen: $G/vmlinuz or /dev/hxen absent"
+	status=1
+fi
+
+kvm_loaded=
+load_kvm() {
+	[ -f /e2e/modules/kvm/order ] || return 1
+	for m in $(cat /e2e/modules/kvm/order); do
+		case $m in
+		kvm-intel) grep -qw vmx /proc/cpuinfo || continue ;;
+		kvm-amd) grep -qw svm /proc/cpuinfo || continue ;;
+		esac
+		insmod "/e2e/modules/kvm/$m.ko" 2>/dev/null ||
+			grep -q "^$(echo "$m" | tr - _) " /proc/modules || return 1
+		kvm_loaded="$m $kvm_loaded"
+	done
+	[ -c /dev/kvm ]
+}
+
+kvm_exits_now() {
+	cat /sys/kernel/debug/kvm/exits 2>/dev/null
+}
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	missing "QEMU+KVM comparison: qemu-system-x86_64 not in the initramfs (E2E_KVM=1)"
+	status=1
+elif ! load_kvm; then
+	missing "QEMU+KVM comparison: Debian's KVM modules did not load (see dmesg)"
+	status=1
+elif [ -f "$G/vmlinuz" ]; then
+	mkdir -p /sys/kernel/debug
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	e0=$(kvm_exits_now)
+	run_boot kvm /tmp/bench-kvm.out qemu-system-x86_64 -M pc,accel=kvm \
+		-cpu host -m 256 -nodefaults -display none -no-reboot \
+		-L /usr/share/seabios -L /usr/share/qemu -serial stdio \
+		-kernel "$G/vmlinuz" -initrd "$G/initramfs.cpio.gz" \
+		-append "console=ttyS0 quiet panic=-1 hxen.bench=1"
+	e1=$(kvm_exits_now)
+	[ -n "$e0" ] && [ -n "$e1" ] && kvm_exits=$((e1 - e0))
+	if [ "$B_RC" = 0 ] && [ -n "$B_INIT" ]; then
+		kvm_init=$B_INIT
+		echo "@@BENCH linux_kvm_boot_to_init $B_INIT s"
+		echo "@@BENCH linux_kvm_total $B_TOTAL s"
+		[ -n "$kvm_exits" ] && echo "@@BENCH linux_kvm_exits $kvm_exits exits"
+	else
+		missing "Linux under QEMU+KVM: status $B_RC, banner ${B_INIT:-never seen}; last line: $(tail -n1 /tmp/bench-kvm.out)"
+		status=1
+	fi
+	for m in $kvm_loaded; do rmmod "$m" 2>/dev/null; done
+fi
+
+if [ -n "$hx_init" ] && [ -n "$kvm_init" ]; then
+	echo "@@BENCH ratio_boot_to_init_hxen_over_kvm $(awk -v a="$hx_init" -v b="$kvm_init" 'BEGIN { printf "%.2f", a / b }') x"
+fi
+if [ -n "$hx_exits" ] && [ -n "$kvm_exits" ] && [ "$kvm_exits" -gt 0 ]; then
+	echo "@@BENCH ratio_exits_hxen_over_kvm $(awk -v a="$hx_exits" -v b="$kvm_exits" 'BEGIN { printf "%.2f", a / b }') x"
+fi
+missing "disk and network throughput: needs the vbd/vif backends"
+exit $status

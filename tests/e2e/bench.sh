@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: boot the SVM emulated host (QEMU TCG) in bench mode, run
+# tests/e2e/bench-inside.sh there and print its results, including what it
+# cannot measure yet.  Exit status 1 if the run failed.
+#
+#   tests/e2e/bench.sh [svm|vmx]
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-build}
+[[ "$build" = /* ]] || build=$top/$build
+host=${1:-svm}
+
+E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
+rc=$?
+log=$build/e2e/bench-$host/serial.log
+echo
+echo "== bench results ($host host; emulator numbers: compare ratios only)"
+if [ -f "$log" ]; then
+	grep -a '^@@BENCH ' "$log" | sed 's/^@@BENCH /  /' || echo "  (nothing measured)"
+	if grep -aq '^@@BENCH-MISSING ' "$log"; then
+		echo "== not measured yet"
+		grep -a '^@@BENCH-MISSING ' "$log" | sed 's/^@@BENCH-MISSING /  /'
+	fi
+fi
+exit $rc

@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hxen-hostile: throw bad arguments at /dev/hxen.
+ *
+ * Runs inside the emulated host (tests/e2e/scenarios/40-hostile.sh).  Each
+ * case prints one TAP line.  A case either MUST fail (the ioctl/mmap
+ * returns an error) or MAY do either as long as the outcome is defined
+ * (the point is that the host kernel survives: the harness checks its log
+ * for Oops/BUG/WARNING afterwards).  Exit status 1 when any case that must
+ * fail succeeded, or when a required step did not work.
+ *
+ * Linked statically (only libc), so it runs in any initramfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hxen/hxen.h>
+
+#define PAGE		4096UL
+#define KERNEL_TEXT	0xffffffff81000000ULL	/* x86_64 kernel text */
+#define KERNEL_DIRECT	0xffff888000000000ULL	/* direct map */
+#define NON_CANONICAL	0x8000000000000000ULL
+
+static int ncase, nbad;
+static volatile sig_atomic_t alarmed;
+
+static void tap(int ok, const char *fmt, va_list ap, const char *tail)
+{
+	printf("%sok %d - ", ok ? "" : "not ", ++ncase);
+	vprintf(fmt, ap);
+	printf(": %s\n", tail);
+	fflush(stdout);
+}
+
+/* @ret < 0 (errno set) is what we want. */
+static void must_fail(long ret, const char *fmt, ...)
+{
+	char buf[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (ret < 0) {
+		tap(1, fmt, ap, strerror(errno));
+	} else {
+		snprintf(buf, sizeof(buf), "unexpectedly succeeded (returned %ld)", ret);
+		tap(0, fmt, ap, buf);
+		nbad++;
+	}
+	va_end(ap);
+}
+
+/* Either outcome is acceptable; reaching the next line is the test. */
+static void may_fail(long ret, const char *fmt, ...)
+{
+	char buf[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (ret < 0)
+		snprintf(buf, sizeof(buf), "failed (%s), allowed", strerror(errno));
+	else
+		snprintf(buf, sizeof(buf), "returned %ld, allowed", ret);
+	tap(1, fmt, ap, buf);
+	va_end(ap);
+}
+
+/* Any other condition. */
+static void expect(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap(ok, fmt, ap, ok ? "as expected" : "WRONG");
+	va_end(ap);
+	if (!ok)
+		nbad++;
+}
+
+/* A step the following cases depend on. */
+static long must_work(long ret, const char *what)
+{
+	if (ret < 0) {
+		printf("not ok %d - %s: %s\n", ++ncase, what, strerror(errno));
+		printf("1..%d\n", ncase);
+		printf("hxen-hostile: cannot continue without '%s'\n", what);
+		exit(1);
+	}
+	return ret;
+}
+
+static void on_alarm(int sig)
+{
+	alarmed = 1;
+}
+
+static unsigned int scale(void)
+{
+	const char *s = getenv("E2E_SCALE");
+	unsigned int v = s ? (unsigned int)atoi(s) : 1;
+
+	return v ? v : 1;
+}
+
+/* An address that was mapped once and is not any more. */
+static uint64_t unmapped_addr(void)
+{
+	void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	must_work(p == MAP_FAILED ? -1 : 0, "mmap a scratch page");
+	munmap(p, PAGE);
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void *map_anon(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	must_work(p == MAP_FAILED ? -1 : 0, "mmap anonymous memory");
+	return p;
+}
+
+static const uint64_t bad_ptrs[] = { 0, KERNEL_TEXT, KERNEL_DIRECT, NON_CANONICAL, 0 };
+static const char *const bad_ptr_names[] = { "NULL", "kernel text", "kernel direct map",
+					     "non-canonical", "unmapped" };
+#define NBAD_PTRS (sizeof(bad_ptrs) / sizeof(bad_ptrs[0]))
+
+static uint64_t bad_ptr(unsigned int i)
+{
+	return i == NBAD_PTRS - 1 ? unmapped_addr() : bad_ptrs[i];
+}
+
+/* ------------------------------------------------------------------ */
+
+struct known_ioctl {
+	unsigned long cmd;
+	const char *name;
+	char fd;		/* 'd' /dev/hxen, 'm' VM fd, 'c' vCPU fd */
+};
+
+#define K(c, f) { c, #c, f }
+static const struct known_ioctl known[] = {
+	K(HXEN_GET_VERSION, 'd'), K(HXEN_GET_CAPS, 'd'), K(HXEN_CREATE_VM, 'd'),
+	K(HXEN_SET_MEMORY_SLOT, 'm'), K(HXEN_CREATE_VCPU, 'm'),
+	K(HXEN_GET_DIRTY_LOG, 'm'), K(HXEN_XEN_CONFIG, 'm'),
+	K(HXEN_XEN_GET_PARAM, 'm'), K(HXEN_XEN_SET_PARAM, 'm'),
+	K(HXEN_EVTCHN_BIND, 'm'), K(HXEN_EVTCHN_UNBIND, 'm'),
+	K(HXEN_RUN, 'c'), K(HXEN_GET_REGS, 'c'), K(HXEN_SET_REGS, 'c'),
+	K(HXEN_GET_SREGS, 'c'), K(HXEN_SET_SREGS, 'c'), K(HXEN_GET_MSRS, 'c'),
+	K(HXEN_SET_MSRS, 'c'), K(HXEN_GET_FPU, 'c'), K(HXEN_SET_FPU, 'c'),
+	K(HXEN_INTERRUPT, 'c'), K(HXEN_KICK, 'c'),
+};
+#define NKNOWN (sizeof(known) / sizeof(known[0]))
+
+/* A zeroed buffer big enough for any argument, so only the number is wrong. */
+static union {
+	struct hxen_fpu fpu;
+	unsigned char bytes[_IOC_SIZEMASK + 64];
+} argbuf;
+
+static int fd_of(char kind, int dev, int vm, int vcpu)
+{
+	return kind == 'd' ? dev : kind == 'm' ? vm : vcpu;
+}
+
+static const char *fd_name(char kind)
+{
+	return kind == 'd' ? "/dev/hxen" : kind == 'm' ? "VM fd" : "vCPU fd";
+}
+
+static int is_known(int kind_fd_nr, char kind)
+{
+	for (unsigned int i = 0; i < NKNOWN; i++)
+		if (_IOC_NR(known[i].cmd) == (unsigned int)kind_fd_nr && known[i].fd == kind)
+			return 1;
+	return 0;
+}
+
+/* Close whatever fd a wrongly successful creation returned. */
+static long closing(long ret)
+{
+	if (ret > 2)
+		close((int)ret);
+	return ret;
+}
+
+static void wrong_numbers(int dev, int vm, int vcpu)
+{
+	static const char kinds[] = { 'd', 'm', 'c' };
+
+	for (unsigned int i = 0; i < NKNOWN; i++) {
+		unsigned long c = known[i].cmd;
+		unsigned int sz = _IOC_SIZE(c), dir = _IOC_DIR(c), nr = _IOC_NR(c);
+		int fd = fd_of(known[i].fd, dev, vm, vcpu);
+		unsigned int sizes[3] = { sz + 8, sz ? sz - 1 : 4096, 0 };
+
+		for (unsigned int s = 0; s < (sz ? 3U : 2U); s++) {
+			unsigned long bad = _IOC(dir, HXEN_IOC, nr, sizes[s]);
+
+			memset(&argbuf, 0, sizeof(argbuf));
+			must_fail(closing(ioctl(fd, bad, &argbuf)),
+				  "%s with size %u instead of %u", known[i].name, sizes[s], sz);
+		}
+		/* flipped direction bits */
+		if (dir == _IOC_READ || dir == _IOC_WRITE) {
+			unsigned long bad = _IOC(dir ^ (_IOC_READ | _IOC_WRITE), HXEN_IOC, nr, sz);
+
+			memset(&argbuf, 0, sizeof(argbuf));
+			must_fail(closing(ioctl(fd, bad, &argbuf)), "%s with direction %u instead of %u",
+				  known[i].name, dir ^ (_IOC_READ | _IOC_WRITE), dir);
+		}
+		/* right number, wrong kind of fd */
+		for (unsigned int k = 0; k < 3; k++) {
+			if (kinds[k] == known[i].fd)
+				continue;
+			memset(&argbuf, 0, sizeof(argbuf));
+			must_fail(closing(ioctl(fd_of(kinds[k], dev, vm, vcpu), c, &argbuf)),
+				  "%s on the %s", known[i].name, fd_name(kinds[k]));
+		}
+	}
+
+	/*
+	 * Numbers nobody defined, on every kind of fd.  Inside the ranges
+	 * hxen.h reserves for later ioctls only an absurd size (16383) is
+	 * sure to be wrong; beyond them (0x60..0xff) any form is.
+	 */
+	for (unsigned int k = 0; k < 3; k++) {
+		int fd = fd_of(kinds[k], dev, vm, vcpu);
+		static const unsigned int unused[] = { 0x60, 0x61, 0x7f, 0x80, 0xc0, 0xfe, 0xff };
+
+		for (unsigned int nr = 0; nr < 0x60; nr++) {
+			if (is_known(nr, kinds[k]))
+				continue;
+			memset(&argbuf, 0, sizeof(argbuf));
+			must_fail(closing(ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, HXEN_IOC, nr,
+							 _IOC_SIZEMASK), &argbuf)),
+				  "undefined _IOWR(0x%x, 0x%02x, 16383) on the %s", HXEN_IOC, nr,
+				  fd_name(kinds[k]));
+		}
+		for (unsigned int i = 0; i < sizeof(unused) / sizeof(unused[0]); i++) {
+			unsigned int nr = unused[i];
+
+			memset(&argbuf, 0, sizeof(argbuf));
+			must_fail(closing(ioctl(fd, _IO(HXEN_IOC, nr), 0)),
+				  "undefined _IO(0x%x, 0x%02x) on the %s", HXEN_IOC, nr, fd_name(kinds[k]));
+			must_fail(closing(ioctl(fd, _IOWR(HXEN_IOC, nr, __u64), &argbuf)),
+				  "undefined _IOWR(0x%x, 0x%02x, 8) on the %s", HXEN_IOC, nr,
+				  fd_name(kinds[k]));
+		}
+		must_fail(ioctl(fd, _IO(0xAE, 0x00), 0), "KVM_GET_API_VERSION on the %s",
+			  fd_name(kinds[k]));
+		must_fail(ioctl(fd, TCGETS, &argbuf), "TCGETS on the %s", fd_name(kinds[k]));
+	}
+}
+
+/* Each pointer-taking ioctl with every kind of bad pointer. */
+static void bad_pointers(int dev, int vm, int vcpu)
+{
+	void *ro = map_anon(PAGE * 2, PROT_READ);
+
+	for (unsigned int i = 0; i < NKNOWN; i++) {
+		int fd = fd_of(known[i].fd, dev, vm, vcpu);
+
+		if (!_IOC_SIZE(known[i].cmd))
+			continue;
+		for (unsigned int b = 0; b < NBAD_PTRS; b++)
+			must_fail(closing(ioctl(fd, known[i].cmd, (void *)(uintptr_t)bad_ptr(b))),
+				  "%s with a %s argument", known[i].name, bad_ptr_names[b]);
+		/* read-only memory where the module must write back */
+		if (_IOC_DIR(known[i].cmd) & _IOC_READ)
+			must_fail(closing(ioctl(fd, known[i].cmd, ro)),
+				  "%s into read-only memory", known[i].name);
+	}
+	munmap(ro, PAGE * 2);
+}
+
+/* ------------------------------------------------------------------ */
+
+static int set_slot(int vm, __u32 slot, __u32 flags, __u64 gpa, __u64 size, __u64 uaddr)
+{
+	struct hxen_memory_slot s = {
+		.slot = slot, .flags = flags, .gpa = gpa, .size = size, .uaddr = uaddr,
+	};
+
+	return ioctl(vm, HXEN_SET_MEMORY_SLOT, &s);
+}
+
+static void slots(int vm, const struct hxen_caps *caps, uint8_t *mem)
+{
+	uint64_t m = (uint64_t)(uintptr_t)mem, hole;
+	uint8_t *half, *ro, *none;
+
+	must_fail(set_slot(vm, 0, 0, 0x1001, PAGE, m), "slot with unaligned gpa");
+	must_fail(set_slot(vm, 0, 0, 0, PAGE + 1, m), "slot with unaligned size");
+	must_fail(set_slot(vm, 0, 0, 0, PAGE, m + 1), "slot with unaligned uaddr");
+	must_fail(set_slot(vm, 0, 0, ~0ULL & ~(PAGE - 1), 2 * PAGE, m),
+		  "slot whose gpa + size wraps around");
+	must_fail(set_slot(vm, 0, 0, caps->max_gpa - PAGE, 2 * PAGE, m),
+		  "slot ending beyond max_gpa 0x%llx", (unsigned long long)caps->max_gpa);
+	must_fail(set_slot(vm, 0, 0, caps->max_gpa, PAGE, m), "slot starting at max_gpa");
+	must_fail(set_slot(vm, 0, 0, 0, 1ULL << 62, m), "slot of 2^62 bytes");
+	must_fail(set_slot(vm, 0, 0, 0, 2 * PAGE, ~0ULL & ~(PAGE - 1)),
+		  "slot whose uaddr + size wraps around");
+	for (unsigned int b = 0; b < NBAD_PTRS; b++)
+		must_fail(set_slot(vm, 0, 0, 0, PAGE, bad_ptr(b)), "slot with %s uaddr",
+			  bad_ptr_names[b]);
+	must_fail(set_slot(vm, caps->max_slots, 0, 0, PAGE, m), "slot index max_slots (%u)",
+		  caps->max_slots);
+	must_fail(set_slot(vm, ~0U, 0, 0, PAGE, m), "slot index 0xffffffff");
+	must_fail(set_slot(vm, 0, 0x80000000U, 0, PAGE, m), "slot with unknown flag bit 31");
+
+	/* partly unmapped: the second page is gone */
+	half = map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
+	munmap(half + PAGE, PAGE);
+	must_fail(set_slot(vm, 3, 0, 0x400000, 2 * PAGE, (uint64_t)(uintptr_t)half),
+		  "slot whose second page is unmapped");
+	munmap(half, PAGE);
+
+	ro = map_anon(PAGE, PROT_READ);
+	must_fail(set_slot(vm, 3, 0, 0x400000, PAGE, (uint64_t)(uintptr_t)ro),
+		  "writable slot over read-only memory");
+	may_fail(set_slot(vm, 3, HXEN_MEM_READONLY, 0x400000, PAGE, (uint64_t)(uintptr_t)ro),
+		 "READONLY slot over read-only memory");
+	may_fail(set_slot(vm, 3, 0, 0x400000, 0, 0), "remove that slot");
+	munmap(ro, PAGE);
+
+	none = map_anon(PAGE, PROT_NONE);
+	must_fail(set_slot(vm, 3, 0, 0x400000, PAGE, (uint64_t)(uintptr_t)none),
+		  "slot over PROT_NONE memory");
+	munmap(none, PAGE);
+
+	/* a real slot, then overlaps with it */
+	must_work(set_slot(vm, 0, 0, 0, 0x100000, m), "slot 0: 1 MiB at gpa 0");
+	must_fail(set_slot(vm, 1, 0, 0x80000, 0x100000, m + 0x100000),
+		  "slot 1 overlapping slot 0");
+	must_fail(set_slot(vm, 1, 0, 0xff000, PAGE, m + 0x100000),
+		  "slot 1 overlapping slot 0's last page");
+	may_fail(set_slot(vm, 1, 0, 0x200000, 0x100000, m),
+		 "slot 1 aliasing slot 0's memory at another gpa");
+	may_fail(set_slot(vm, 1, 0, 0x200000, 0, 0), "remove slot 1");
+	may_fail(set_slot(vm, 9, 0, 0, 0, 0), "remove slot 9 that never existed");
+	may_fail(set_slot(vm, 0, 0, 0x300000, 0x100000, m), "re-add slot 0 at another gpa");
+	may_fail(set_slot(vm, 0, 0, 0, 0x100000, m), "slot 0 back at gpa 0");
+	/* HLT at the reset vector: runs below end quickly */
+	{
+		uint8_t *top = map_anon(PAGE, PROT_READ | PROT_WRITE);
+
+		memset(top, 0xf4, PAGE);
+		may_fail(set_slot(vm, 7, 0, 0xfffff000, PAGE, (uint64_t)(uintptr_t)top),
+			 "slot 7: HLT page at the reset vector");
+	}
+
+	/* dirty log */
+	{
+		struct hxen_dirty_log dl = { .slot = 99 };
+		uint64_t bm[4];
+
+		dl.bitmap_uaddr = (uint64_t)(uintptr_t)bm;
+		must_fail(ioctl(vm, HXEN_GET_DIRTY_LOG, &dl), "dirty log of slot 99 (absent)");
+		dl.slot = 0;
+		may_fail(ioctl(vm, HXEN_GET_DIRTY_LOG, &dl), "dirty log of a slot without DIRTY_LOG");
+		if (set_slot(vm, 2, HXEN_MEM_DIRTY_LOG, 0x1000000, 4 * PAGE,
+			     m + 0x180000) == 0) {
+			for (unsigned int b = 0; b < NBAD_PTRS; b++) {
+				dl.slot = 2;
+				dl.bitmap_uaddr = bad_ptr(b);
+				must_fail(ioctl(vm, HXEN_GET_DIRTY_LOG, &dl),
+					  "dirty log into a %s bitmap", bad_ptr_names[b]);
+			}
+		}
+	}
+
+	/* registered memory goes away under the module (it keeps its pin) */
+	hole = (uint64_t)(uintptr_t)map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
+	may_fail(set_slot(vm, 4, 0, 0x2000000, 2 * PAGE, hole), "slot 4 over scratch memory");
+	may_fail(munmap((void *)(uintptr_t)hole, 2 * PAGE), "munmap slot 4's memory");
+}
+
+/* ------------------------------------------------------------------ */
+
+static int create_vcpu(int vm, __u32 id, __u32 flags)
+{
+	struct hxen_create_vcpu c = { .id = id, .flags = flags };
+
+	return ioctl(vm, HXEN_CREATE_VCPU, &c);
+}
+
+/* HXEN_RUN bounded by an alarm; returns ioctl's result. */
+static long run_bounded(int vcpu, unsigned int seconds)
+{
+	long r;
+
+	alarmed = 0;
+	alarm(seconds * scale());
+	r = ioctl(vcpu, HXEN_RUN, 0);
+	alarm(0);
+	return r;
+}
+
+/* A defined exit: an error, or a reason the ABI knows. */
+static void run_defined(int vcpu, struct hxen_run *run, const char *what)
+{
+	long r = run_bounded(vcpu, 2);
+	char buf[96];
+
+	ncase++;
+	if (r < 0 || (run && run->exit_reason > HXEN_EXIT_NONE &&
+		      run->exit_reason < HXEN_EXIT_MAX) || !run) {
+		if (r < 0)
+			snprintf(buf, sizeof(buf), "%s%s", strerror(errno),
+				 alarmed ? " (after SIGALRM)" : "");
+		else if (run)
+			snprintf(buf, sizeof(buf), "exit reason %u", run->exit_reason);
+		else
+			snprintf(buf, sizeof(buf), "returned %ld (run page not mapped)", r);
+		printf("ok %d - %s: %s\n", ncase, what, buf);
+	} else {
+		printf("not ok %d - %s: returned %ld with undefined exit reason %u\n",
+		       ncase, what, r, run->exit_reason);
+		nbad++;
+	}
+	fflush(stdout);
+}
+
+static void vcpus(int vm, const struct hxen_caps *caps, int *vcpu_out, struct hxen_run **run_out)
+{
+	int vcpu;
+	void *p;
+
+	must_fail(closing(create_vcpu(vm, caps->max_vcpus, 0)), "vCPU id max_vcpus (%u)",
+		  caps->max_vcpus);
+	must_fail(closing(create_vcpu(vm, ~0U, 0)), "vCPU id 0xffffffff");
+	must_fail(closing(create_vcpu(vm, 0, 1)), "vCPU with flags 1");
+	vcpu = must_work(create_vcpu(vm, 0, 0), "vCPU 0");
+	must_fail(closing(create_vcpu(vm, 0, 0)), "vCPU 0 again (duplicate id)");
+
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, PAGE);
+	must_fail(p == MAP_FAILED ? -1 : 0, "mmap of the vCPU fd at offset 4096");
+	if (p != MAP_FAILED)
+		munmap(p, PAGE);
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	must_fail(p == MAP_FAILED ? -1 : 0, "mmap of 8 KiB of the vCPU fd");
+	if (p != MAP_FAILED)
+		munmap(p, 2 * PAGE);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, ~0UL & ~(PAGE - 1));
+	must_fail(p == MAP_FAILED ? -1 : 0, "mmap of the vCPU fd at offset 2^64 - 4096");
+	if (p != MAP_FAILED)
+		munmap(p, PAGE);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, vcpu, 0);
+	may_fail(p == MAP_FAILED ? -1 : 0, "MAP_PRIVATE mmap of the run page");
+	if (p != MAP_FAILED) {
+		may_fail(((volatile uint8_t *)p)[0], "read the private run page");
+		munmap(p, PAGE);
+	}
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+	must_fail(p == MAP_FAILED ? -1 : 0, "mmap of the VM fd");
+	if (p != MAP_FAILED)
+		munmap(p, PAGE);
+
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	must_work(p == MAP_FAILED ? -1 : 0, "mmap of the run page");
+	/* map it twice and drop one mapping: the other must stay valid */
+	{
+		void *q = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, vcpu, 0);
+
+		may_fail(q == MAP_FAILED ? -1 : 0, "second mapping of the run page");
+		if (q != MAP_FAILED)
+			munmap(q, PAGE);
+	}
+	*vcpu_out = vcpu;
+	*run_out = p;
+}
+
+static void msrs(int vcpu, struct hxen_run *run)
+{
+	static const struct { __u32 index; __u64 data; const char *name; } evil[] = {
+		{ 0xc0000080, ~0ULL, "EFER all ones" },
+		{ 0xc0000080, 1ULL << 12, "EFER.SVME" },
+		{ 0x00000277, ~0ULL, "PAT with invalid memory types" },
+		{ 0xc0000102, NON_CANONICAL, "KERNEL_GS_BASE non-canonical" },
+		{ 0xc0000100, NON_CANONICAL, "FS_BASE non-canonical" },
+		{ 0xc0000082, NON_CANONICAL, "LSTAR non-canonical" },
+		{ 0x00000174, ~0ULL, "SYSENTER_CS all ones" },
+		{ 0x000001d9, ~0ULL, "DEBUGCTL all ones" },
+		{ 0x00000048, ~0ULL, "SPEC_CTRL all ones" },
+		{ 0x00000049, 1, "PRED_CMD" },
+		{ 0x0000010b, ~0ULL, "FLUSH_CMD all ones" },
+		{ 0x00000079, KERNEL_DIRECT, "microcode update trigger" },
+		{ 0x0000003a, 0, "FEATURE_CONTROL" },
+		{ 0x00000480, 0, "VMX_BASIC" },
+		{ 0xc0010117, KERNEL_DIRECT, "VM_HSAVE_PA" },
+		{ 0xc0010114, ~0ULL, "VM_CR" },
+		{ 0x0000001b, ~0ULL, "APIC_BASE all ones" },
+		{ 0x000006e0, ~0ULL, "TSC_DEADLINE all ones" },
+		{ 0x00000010, ~0ULL, "TSC all ones" },
+		{ 0xc0000103, ~0ULL, "TSC_AUX all ones" },
+		{ 0x000001a0, ~0ULL, "MISC_ENABLE all ones" },
+		{ 0x00000da0, ~0ULL, "XSS all ones" },
+		{ 0x40000000, KERNEL_DIRECT, "Xen hypercall page MSR at a kernel address" },
+		{ 0xdeadbeef, 0, "unknown MSR 0xdeadbeef" },
+	};
+	struct hxen_msr_entry *e = map_anon(2 * PAGE, PROT_READ | PROT_WRITE);
+	struct hxen_msrs m;
+
+	m.reserved = 0;
+	m.nmsrs = HXEN_MAX_MSRS + 1;
+	m.entries_uaddr = (uint64_t)(uintptr_t)e;
+	must_fail(ioctl(vcpu, HXEN_GET_MSRS, &m), "GET_MSRS of HXEN_MAX_MSRS + 1 entries");
+	must_fail(ioctl(vcpu, HXEN_SET_MSRS, &m), "SET_MSRS of HXEN_MAX_MSRS + 1 entries");
+	m.nmsrs = ~0U;
+	must_fail(ioctl(vcpu, HXEN_GET_MSRS, &m), "GET_MSRS of 2^32 - 1 entries");
+	must_fail(ioctl(vcpu, HXEN_SET_MSRS, &m), "SET_MSRS of 2^32 - 1 entries");
+	for (unsigned int b = 0; b < NBAD_PTRS; b++) {
+		m.nmsrs = 1;
+		m.entries_uaddr = bad_ptr(b);
+		must_fail(ioctl(vcpu, HXEN_GET_MSRS, &m), "GET_MSRS with %s entries",
+			  bad_ptr_names[b]);
+		m.entries_uaddr = bad_ptr(b);
+		must_fail(ioctl(vcpu, HXEN_SET_MSRS, &m), "SET_MSRS with %s entries",
+			  bad_ptr_names[b]);
+	}
+	/* the second entry lies on an unmapped page */
+	munmap((uint8_t *)e + PAGE, PAGE);
+	e = (struct hxen_msr_entry *)((uint8_t *)e + PAGE) - 1;
+	e->index = 0x00000277;	/* PAT: every VMM handles it */
+	e->data = 0x0007040600070406ULL;
+	m.nmsrs = 2;
+	m.entries_uaddr = (uint64_t)(uintptr_t)e;
+	{
+		long r = ioctl(vcpu, HXEN_GET_MSRS, &m);
+
+		expect(r <= 1, "GET_MSRS running into an unmapped page: error or 1 (got %ld)", r);
+		r = ioctl(vcpu, HXEN_SET_MSRS, &m);
+		expect(r <= 1, "SET_MSRS running into an unmapped page: error or 1 (got %ld)", r);
+	}
+	e->index = 0xdeadbeef;
+	m.nmsrs = 1;
+	{
+		long r = ioctl(vcpu, HXEN_GET_MSRS, &m);
+
+		expect(r != 1, "GET_MSRS of unknown MSR 0xdeadbeef not processed (got %ld)", r);
+	}
+
+	/* Values the host must never load as they are. */
+	for (unsigned int i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
+		e->index = evil[i].index;
+		e->reserved = 0;
+		e->data = evil[i].data;
+		may_fail(ioctl(vcpu, HXEN_SET_MSRS, &m), "SET_MSRS %s", evil[i].name);
+		run_defined(vcpu, run, "HXEN_RUN after it");
+	}
+	munmap((uint8_t *)(e + 1) - PAGE, PAGE);
+}
+
+static void registers(int vcpu, struct hxen_run *run)
+{
+	struct hxen_regs regs;
+	struct hxen_sregs sregs, saved;
+	static struct hxen_fpu fpu;
+	struct hxen_interrupt irq = { 0 };
+	int have_sregs;
+
+	have_sregs = ioctl(vcpu, HXEN_GET_SREGS, &saved) == 0;
+	may_fail(have_sregs ? 0 : -1, "GET_SREGS");
+
+	memset(&sregs, 0xff, sizeof(sregs));
+	may_fail(ioctl(vcpu, HXEN_SET_SREGS, &sregs), "SET_SREGS all ones");
+	run_defined(vcpu, run, "HXEN_RUN with all-ones segment/control state");
+	memset(&sregs, 0, sizeof(sregs));
+	sregs.cr0 = 0x80000001;		/* PG without PE's friends, no CR3 */
+	sregs.cr4 = 1ULL << 5;		/* PAE */
+	sregs.efer = (1ULL << 8) | (1ULL << 10);	/* LME, LMA with no long-mode CS */
+	sregs.cr3 = 0xfffff000;
+	may_fail(ioctl(vcpu, HXEN_SET_SREGS, &sregs), "SET_SREGS inconsistent long mode");
+	run_defined(vcpu, run, "HXEN_RUN with inconsistent long mode");
+	memset(&regs, 0xff, sizeof(regs));
+	may_fail(ioctl(vcpu, HXEN_SET_REGS, &regs), "SET_REGS all ones (RFLAGS too)");
+	run_defined(vcpu, run, "HXEN_RUN with all-ones registers");
+	if (have_sregs)
+		may_fail(ioctl(vcpu, HXEN_SET_SREGS, &saved), "restore SREGS");
+
+	memset(&fpu, 0xff, sizeof(fpu));
+	may_fail(ioctl(vcpu, HXEN_SET_FPU, &fpu), "SET_FPU all ones (bad XSAVE header)");
+	run_defined(vcpu, run, "HXEN_RUN after it");
+	memset(&fpu, 0, sizeof(fpu));
+	fpu.xcr0 = ~0ULL;
+	may_fail(ioctl(vcpu, HXEN_SET_FPU, &fpu), "SET_FPU with XCR0 all ones");
+	run_defined(vcpu, run, "HXEN_RUN after it");
+	fpu.xcr0 = 0;	/* x87 bit clear: invalid */
+	may_fail(ioctl(vcpu, HXEN_SET_FPU, &fpu), "SET_FPU with XCR0 0");
+	fpu.xcr0 = 3;
+	fpu.size = ~0U;
+	may_fail(ioctl(vcpu, HXEN_SET_FPU, &fpu), "SET_FPU with size 2^32 - 1");
+	run_defined(vcpu, run, "HXEN_RUN after it");
+
+	static const __u32 bad_vectors[] = { 0, 2, 8, 14, 31, 256, 0x10020, ~0U };
+
+	for (unsigned int i = 0; i < sizeof(bad_vectors) / sizeof(bad_vectors[0]); i++) {
+		irq.vector = bad_vectors[i];
+		must_fail(ioctl(vcpu, HXEN_INTERRUPT, &irq), "HXEN_INTERRUPT vector %u",
+			  bad_vectors[i]);
+	}
+	irq.vector = 32;
+	irq.flags = 1;
+	must_fail(ioctl(vcpu, HXEN_INTERRUPT, &irq), "HXEN_INTERRUPT with flags 1");
+	irq.flags = 0;
+	irq.vector = 255;
+	may_fail(ioctl(vcpu, HXEN_INTERRUPT, &irq), "HXEN_INTERRUPT vector 255");
+	run_defined(vcpu, run, "HXEN_RUN with a vector queued and no IDT");
+	may_fail(ioctl(vcpu, HXEN_KICK, 0), "HXEN_KICK while not running");
+	run_defined(vcpu, run, "HXEN_RUN after a KICK");
+}
+
+static void xen(int vm, uint8_t *mem)
+{
+	struct hxen_xen_config cfg;
+	struct hxen_xen_param par = { 0 };
+	struct hxen_evtchn_bind bind = { 0 };
+	struct hxen_evtchn_unbind unbind = { 0 };
+	int devnull = open("/dev/null", O_RDWR);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.flags = 1;
+	cfg.domid = 1;
+	cfg.max_grant_frames = 1;
+	cfg.gnttab_uaddr = (uint64_t)(uintptr_t)mem;
+	must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with flags 1");
+	cfg.flags = 0;
+	cfg.max_grant_frames = 65;
+	must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with 65 grant frames");
+	cfg.max_grant_frames = ~0U;
+	must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with 2^32 - 1 grant frames");
+	cfg.max_grant_frames = 4;
+	for (unsigned int b = 0; b < NBAD_PTRS; b++) {
+		cfg.gnttab_uaddr = bad_ptr(b);
+		must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with %s grant table",
+			  bad_ptr_names[b]);
+	}
+	cfg.gnttab_uaddr = (uint64_t)(uintptr_t)mem + 1;
+	must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with unaligned grant table");
+
+	par.index = ~0U;
+	must_fail(ioctl(vm, HXEN_XEN_GET_PARAM, &par), "XEN_GET_PARAM index 2^32 - 1");
+	must_fail(ioctl(vm, HXEN_XEN_SET_PARAM, &par), "XEN_SET_PARAM index 2^32 - 1");
+
+	bind.port = 0;
+	bind.flags = HXEN_EVTCHN_ALLOC;
+	bind.notify_fd = 9999;
+	bind.kick_fd = -1;
+	must_fail(ioctl(vm, HXEN_EVTCHN_BIND, &bind), "EVTCHN_BIND with notify_fd 9999");
+	bind.notify_fd = devnull;
+	must_fail(ioctl(vm, HXEN_EVTCHN_BIND, &bind), "EVTCHN_BIND with /dev/null as eventfd");
+	bind.notify_fd = -1;
+	bind.kick_fd = devnull;
+	must_fail(ioctl(vm, HXEN_EVTCHN_BIND, &bind), "EVTCHN_BIND with /dev/null as kick fd");
+	bind.kick_fd = -1;
+	bind.flags = 0x80000000U;
+	must_fail(ioctl(vm, HXEN_EVTCHN_BIND, &bind), "EVTCHN_BIND with unknown flag bit 31");
+	bind.flags = 0;
+	bind.port = ~0U;
+	must_fail(ioctl(vm, HXEN_EVTCHN_BIND, &bind), "EVTCHN_BIND of port 2^32 - 1");
+	unbind.port = ~0U;
+	must_fail(ioctl(vm, HXEN_EVTCHN_UNBIND, &unbind), "EVTCHN_UNBIND of port 2^32 - 1");
+	unbind.port = 7;
+	must_fail(ioctl(vm, HXEN_EVTCHN_UNBIND, &unbind), "EVTCHN_UNBIND of unbound port 7");
+	if (devnull >= 0)
+		close(devnull);
+}
+
+/* ------------------------------------------------------------------ */
+
+struct kicker {
+	int vcpu;
+	unsigned int delay_ms;
+};
+
+static void *kick_later(void *arg)
+{
+	struct kicker *k = arg;
+
+	usleep(k->delay_ms * 1000);
+	ioctl(k->vcpu, HXEN_KICK, 0);
+	return NULL;
+}
+
+/*
+ * A real-mode guest spinning on "jmp $" at 0x1000: HXEN_RUN must come back
+ * on KICK from another thread and on a (caught) signal, with a defined exit.
+ */
+static void spinning(int dev, uint8_t *mem)
+{
+	struct hxen_create_vm cvm = { 0 };
+	struct hxen_sregs s;
+	struct hxen_regs r = { 0 };
+	struct hxen_run *run;
+	pthread_t t;
+	struct kicker k;
+	int vm, vcpu;
+	long ret;
+
+	vm = must_work(ioctl(dev, HXEN_CREATE_VM, &cvm), "CREATE_VM for the spinning guest");
+	memset(mem, 0xf4, 0x100000);
+	if (set_slot(vm, 0, 0, 0, 0x100000, (uint64_t)(uintptr_t)mem) < 0) {
+		may_fail(-1, "slot for the spinning guest");
+		close(vm);
+		return;
+	}
+	vcpu = create_vcpu(vm, 0, 0);
+	may_fail(vcpu, "vCPU for the spinning guest");
+	if (vcpu < 0) {
+		close(vm);
+		return;
+	}
+	run = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		run = NULL;
+	mem[0x1000] = 0xeb;	/* jmp $ */
+	mem[0x1001] = 0xfe;
+	if (ioctl(vcpu, HXEN_GET_SREGS, &s) == 0) {
+		s.cs.base = 0;
+		s.cs.selector = 0;
+		may_fail(ioctl(vcpu, HXEN_SET_SREGS, &s), "SET_SREGS: CS base 0");
+	}
+	r.rip = 0x1000;
+	r.rflags = 2;
+	may_fail(ioctl(vcpu, HXEN_SET_REGS, &r), "SET_REGS: RIP 0x1000");
+
+	k.vcpu = vcpu;
+	k.delay_ms = 300;
+	must_work(pthread_create(&t, NULL, kick_later, &k) ? -1 : 0, "start the kicker thread");
+	run_defined(vcpu, run, "HXEN_RUN of a spinning guest, HXEN_KICK from another thread");
+	pthread_join(t, NULL);
+	ret = run_bounded(vcpu, 1);
+	ncase++;
+	if (ret < 0 && errno == EINTR) {
+		printf("ok %d - HXEN_RUN of a spinning guest returns -EINTR on SIGALRM\n", ncase);
+	} else if (ret < 0) {
+		printf("ok %d - HXEN_RUN of a spinning guest: %s (cannot run here)\n", ncase,
+		       strerror(errno));
+	} else if (run && run->exit_reason > HXEN_EXIT_NONE && run->exit_reason < HXEN_EXIT_MAX) {
+		printf("ok %d - HXEN_RUN of a spinning guest: exit reason %u\n", ncase,
+		       run->exit_reason);
+	} else {
+		printf("not ok %d - HXEN_RUN of a spinning guest returned %ld, reason %u\n",
+		       ncase, ret, run ? run->exit_reason : 0);
+		nbad++;
+	}
+	/* the VM goes while this vCPU is still open and mapped */
+	close(vm);
+	may_fail(ioctl(vcpu, HXEN_GET_REGS, &r), "GET_REGS after the VM fd was closed");
+	run_defined(vcpu, run, "HXEN_RUN after the VM fd was closed");
+	may_fail(run ? ((volatile struct hxen_run *)run)->exit_reason : 0,
+		 "read the run page after the VM fd was closed");
+	close(vcpu);
+	may_fail(run ? ((volatile struct hxen_run *)run)->exit_reason : 0,
+		 "read the run page after the vCPU fd was closed too");
+	if (run)
+		munmap(run, PAGE);
+}
+
+/* A child process uses the parent's VM: allowed or refused, never a crash. */
+static void forked(int vm)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid == 0) {
+		void *m = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct hxen_memory_slot s = {
+			.slot = 5, .gpa = 0x4000000, .size = 0x10000,
+			.uaddr = (uint64_t)(uintptr_t)m,
+		};
+		struct hxen_create_vcpu c = { .id = 2 };
+
+		ioctl(vm, HXEN_SET_MEMORY_SLOT, &s);
+		ioctl(vm, HXEN_CREATE_VCPU, &c);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	may_fail(pid < 0 ? -1 : (WIFEXITED(status) ? 0 : -1),
+		 "a forked child uses the parent's VM fd, then exits");
+}
+
+static void many_vms(int dev, const struct hxen_caps *caps)
+{
+	struct hxen_create_vm c = { 0 };
+	unsigned int n = caps->max_vms, i;
+	int *fds;
+
+	if (!n || n > 256) {
+		may_fail(-1, "VM limit: max_vms %u not testable", n);
+		return;
+	}
+	fds = calloc(n + 1, sizeof(*fds));
+	for (i = 0; i < n; i++) {
+		fds[i] = ioctl(dev, HXEN_CREATE_VM, &c);
+		if (fds[i] < 0)
+			break;
+	}
+	may_fail(i == n ? 0 : -1, "create max_vms (%u) VMs (got %u)", n, i);
+	if (i == n)
+		must_fail(closing(ioctl(dev, HXEN_CREATE_VM, &c)), "VM number max_vms + 1");
+	while (i--)
+		close(fds[i]);
+	free(fds);
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : HXEN_DEVICE;
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct hxen_version ver;
+	struct hxen_caps caps;
+	struct hxen_create_vm cvm = { 0 };
+	struct hxen_run *run;
+	int dev, dev2, vm, vcpu;
+	uint8_t *mem;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: RUN must see EINTR */
+
+	dev = must_work(open(path, O_RDWR | O_CLOEXEC), "open /dev/hxen");
+	must_work(ioctl(dev, HXEN_GET_VERSION, &ver), "HXEN_GET_VERSION");
+	if (ver.abi_version != HXEN_ABI_VERSION) {
+		printf("not ok 1 - module ABI %u, this program ABI %u: rebuild\n",
+		       ver.abi_version, HXEN_ABI_VERSION);
+		return 1;
+	}
+	must_work(ioctl(dev, HXEN_GET_CAPS, &caps), "HXEN_GET_CAPS");
+	printf("# backend %u vendor %u max_vms %u max_vcpus %u max_slots %u max_gpa 0x%llx%s%.*s\n",
+	       caps.backend, caps.vendor, caps.max_vms, caps.max_vcpus, caps.max_slots,
+	       (unsigned long long)caps.max_gpa, caps.backend ? "" : " reason: ",
+	       (int)sizeof(caps.reason), caps.backend ? "" : caps.reason);
+
+	cvm.flags = 1;
+	must_fail(closing(ioctl(dev, HXEN_CREATE_VM, &cvm)), "CREATE_VM with flags 1");
+	cvm.flags = 0;
+	vm = must_work(ioctl(dev, HXEN_CREATE_VM, &cvm), "CREATE_VM");
+	mem = map_anon(0x200000, PROT_READ | PROT_WRITE);
+
+	/* the first run: nothing set up yet */
+	vcpus(vm, &caps, &vcpu, &run);
+	run_defined(vcpu, run, "HXEN_RUN before any memory or register set-up");
+
+	wrong_numbers(dev, vm, vcpu);
+	bad_pointers(dev, vm, vcpu);
+	slots(vm, &caps, mem);
+	msrs(vcpu, run);
+	registers(vcpu, run);
+	xen(vm, mem);
+	forked(vm);
+
+	/* run page unmapped while the vCPU lives */
+	munmap(run, PAGE);
+	run_defined(vcpu, NULL, "HXEN_RUN with the run page unmapped");
+	close(vcpu);
+
+	close(vm);
+	spinning(dev, mem);
+	many_vms(dev, &caps);
+
+	/* the device goes first, the VM lives on */
+	vm = must_work(ioctl(dev, HXEN_CREATE_VM, &cvm), "CREATE_VM again");
+	close(dev);
+	may_fail(closing(create_vcpu(vm, 0, 0)), "CREATE_VCPU after /dev/hxen was closed");
+	close(vm);
+
+	/* more than the emulated host's RAM: refuse or fail to pin, not OOM */
+	vm = must_work(ioctl(dev2 = open(path, O_RDWR | O_CLOEXEC), HXEN_CREATE_VM, &cvm),
+		       "CREATE_VM for a 4 GiB slot");
+	{
+		void *big = mmap(NULL, 4UL << 30, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		if (big != MAP_FAILED) {
+			may_fail(set_slot(vm, 0, 0, 0, 4UL << 30, (uint64_t)(uintptr_t)big),
+				 "slot of 4 GiB (more than the host's RAM)");
+			close(vm);
+			munmap(big, 4UL << 30);
+		}
+	}
+	close(dev2);
+
+	printf("1..%d\n", ncase);
+	printf("hxen-hostile: %d cases, %d unexpected successes\n", ncase, nbad);
+	return nbad ? 1 : 0;
+}

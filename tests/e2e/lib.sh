@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for scenarios (tests/e2e/scenarios/*.sh), sourced as /e2e/lib.sh
+# inside the emulated host.  A scenario exits 0 to pass; fail() records a
+# one-line reason that /init prints in the @@FAIL marker.
+#
+# Environment set by /init: E2E_NAME, E2E_HOST (svm|vmx), E2E_SCALE (slow
+# emulators multiply timeouts by it), E2E_TIMEOUT (this scenario's budget,
+# seconds), E2E_REASON (file for the reason).
+
+# Paths inside the emulated host; tests/e2e/demo.sh sets them to the build
+# tree when it runs a demo natively.
+E2E_BIN=${E2E_BIN:-/opt/hxen/bin}		# build/bin/* of the tree under test
+E2E_GUESTS=${E2E_GUESTS:-/opt/hxen/guests}	# build/pvdrivers/* guest images
+E2E_KO=${E2E_KO:-/e2e/modules/hxen.ko}
+
+fail() {
+	echo "FAIL: $*"
+	[ -n "$E2E_REASON" ] && echo "$*" >> "$E2E_REASON"
+	exit 1
+}
+
+note() {
+	echo "# $*"
+}
+
+# need FILE...: fail clearly when a piece of the tree was not built.
+need() {
+	for _f in "$@"; do
+		[ -e "$_f" ] || fail "missing ${_f#/opt/hxen/} (not built yet?)"
+	done
+}
+
+need_dev() {
+	[ -c /dev/hxen ] || fail "/dev/hxen does not exist (hxen.ko not loaded)"
+}
+
+# Prefix every line of stdin: guest console output can contain a guest
+# kernel's own "WARNING" lines, which check-log.sh must not take for the
+# host's (it skips lines starting with "guest| ").
+guest_prefix() {
+	sed 's/^/guest| /'
+}
+
+hx_wait_dev() {
+	_i=0
+	while [ ! -c /dev/hxen ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -c /dev/hxen ]
+}
+
+hx_load() {
+	[ -f "$E2E_KO" ] || { echo "hxen.ko was not built (make kmod KDIR=...)"; return 1; }
+	insmod "$E2E_KO" || { echo "insmod hxen.ko failed (see dmesg)"; return 1; }
+	hx_wait_dev || { echo "hxen.ko loaded but /dev/hxen did not appear"; return 1; }
+}
+
+hx_unload() {
+	grep -q '^hxen ' /proc/modules || { echo "hxen is not loaded"; return 1; }
+	rmmod hxen || { echo "rmmod hxen failed: $(grep '^hxen ' /proc/modules)"; return 1; }
+	[ ! -e /dev/hxen ] || { echo "/dev/hxen still exists after rmmod"; return 1; }
+}
+
+# memfree_kb: MemFree after dropping caches.
+memfree_kb() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+}
+
+# The test guest and the command line that runs it.  HX_TESTGUEST_ARGS in
+# a scenario's environment overrides the monitor options.
+TESTGUEST=$E2E_GUESTS/testguest.elf
+testguest_cmd() {
+	echo "$E2E_BIN/hxen-monitor ${HX_TESTGUEST_ARGS:---memory 64M --kernel $TESTGUEST --serial stdio} $*"
+}
+
+# tap_check FILE: every TAP line "ok", none "not ok", plan "1..N" met.
+# Prints a summary; returns 1 with the reason on stdout's last line.
+tap_check() {
+	awk '
+	/^1\.\.[0-9]+/ { plan = substr($1, 4) + 0; have_plan = 1 }
+	/^ok [0-9]+/ { ok++ }
+	/^not ok [0-9]+/ { notok++; if (!first) first = $0 }
+	END {
+		printf "tap: %d ok, %d not ok, plan %s\n", ok, notok,
+		       have_plan ? plan : "missing"
+		if (!have_plan) { print "no TAP plan line (1..N)"; exit 1 }
+		if (notok) { print first; exit 1 }
+		if (ok != plan) {
+			printf "%d of %d planned tests reported\n", ok, plan
+			exit 1
+		}
+		if (plan == 0) { print "empty TAP plan"; exit 1 }
+	}' "$1"
+}

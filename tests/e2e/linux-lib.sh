@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the Linux guest scenarios (tests/e2e/scenarios/4x-linux-*.sh),
+# sourced after /e2e/lib.sh inside the emulated host.  The guest is the
+# bundled one (tools/mkguest.sh): Debian's kernel, busybox shell on hvc0.
+#
+#   lx_start [monitor options...]   start hxen-monitor, console on a FIFO
+#   lx_wait PATTERN SECONDS [N]     wait until PATTERN occurs N times
+#   lx_send LINE                    type a line on the guest console
+#   lx_finish SECONDS               wait for the monitor; sets LX_RC
+#   lx_stop                         kill the monitor (cleanup)
+
+LX_G=$E2E_GUESTS/linux
+LX_OUT=/tmp/$E2E_NAME.out
+LX_IN=/tmp/$E2E_NAME.in
+LX_PID=
+LX_RC=
+
+lx_start() {
+	need_dev
+	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_G/initramfs.cpio.gz"
+	rm -f "$LX_IN" "$LX_OUT"
+	mkfifo "$LX_IN" || fail "mkfifo $LX_IN"
+	"$E2E_BIN/hxen-monitor" --memory "${LX_MEM:-256M}" \
+		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_G/initramfs.cpio.gz" \
+		--cmdline "$(cat "$LX_G/cmdline") ${LX_APPEND:-}" \
+		--serial stdio --console stdio "$@" \
+		< "$LX_IN" > "$LX_OUT" 2>&1 &
+	LX_PID=$!
+	# hold the FIFO open: the guest never sees end-of-input
+	exec 3> "$LX_IN"
+	LX_T0=$(date +%s)
+}
+
+lx_alive() {
+	kill -0 "$LX_PID" 2>/dev/null
+}
+
+# lx_count PATTERN: occurrences (lines) in the output so far
+lx_count() {
+	grep -c -- "$1" "$LX_OUT" 2>/dev/null || true
+}
+
+lx_wait() {
+	_n=${3:-1}
+	_end=$(( $(date +%s) + $2 ))
+	while [ "$(lx_count "$1")" -lt "$_n" ]; do
+		if ! lx_alive; then
+			sleep 1
+			[ "$(lx_count "$1")" -ge "$_n" ] && return 0
+			return 1
+		fi
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+lx_send() {
+	printf '%s\n' "$1" >&3
+}
+
+# Show the guest's output (prefixed: its own WARNINGs are not the host's).
+lx_show() {
+	guest_prefix < "$LX_OUT" | tail -n "${1:-60}"
+}
+
+lx_finish() {
+	_end=$(( $(date +%s) + $1 ))
+	while lx_alive; do
+		if [ "$(date +%s)" -ge "$_end" ]; then
+			lx_stop
+			LX_RC=timeout
+			return 1
+		fi
+		sleep 0.2
+	done
+	wait "$LX_PID"
+	LX_RC=$?
+	exec 3>&-
+	return 0
+}
+
+lx_stop() {
+	[ -n "$LX_PID" ] && kill -9 "$LX_PID" 2>/dev/null
+	exec 3>&- 2>/dev/null
+	wait "$LX_PID" 2>/dev/null
+}
+
+# lx_boot: start and wait for the shell prompt, or fail with the last
+# console lines (how far the boot got).
+lx_boot() {
+	lx_start "$@"
+	if ! lx_wait 'hxen-guest: Linux' $(( ${LX_BOOT_TIMEOUT:-300} * ${E2E_SCALE:-1} )); then
+		lx_show 40
+		lx_stop
+		fail "guest did not reach its init within ${LX_BOOT_TIMEOUT:-300} s; last line: $(tail -n1 "$LX_OUT")"
+	fi
+	note "guest booted to init in $(( $(date +%s) - LX_T0 )) s"
+	# the shell on hvc0 prints its prompt when it is ready for input
+	lx_wait 'hxen-guest#' 60 || { lx_show 20; lx_stop; fail "no shell prompt on hvc0"; }
+}

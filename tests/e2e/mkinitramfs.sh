@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Pack the emulated host's initramfs:
+#
+#   tests/e2e/mkinitramfs.sh OUT.gz
+#
+#   /init                     tests/e2e/init.sh
+#   /bin/busybox + applets    busybox-static
+#   /e2e/lib.sh, demo.sh      scenario helpers, in-host demo runner,
+#   /e2e/bench.sh             in-host benchmarks
+#   /e2e/demos/*.sh           tests/e2e/demos/ (DEMO=name selects one)
+#   /e2e/scenarios/*.sh       tests/e2e/scenarios/
+#   /e2e/modules/hxen.ko      the module (HXEN_KO=, else found in the tree)
+#   /e2e/modules/kvm/*.ko     Debian's KVM modules, E2E_KVM=1 (bench), in
+#                             load order (/e2e/modules/kvm/order)
+#   /opt/hxen/bin/*           build/bin/* (+ their shared libraries at the
+#                             paths ldd reports, copied with cp -L)
+#   /opt/hxen/guests/*        build/pvdrivers/* guest images (top level)
+#
+# Missing pieces are left out: the scenarios that need them fail with
+# "missing ..." inside the emulated host.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+[[ "$build" = /* ]] || build=$top/$build
+out=${1:?usage: mkinitramfs.sh OUT.gz}
+kernel=$build/e2e/kernel
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+root=$(mktemp -d "${TMPDIR:-/tmp}/hxen-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc} \
+	 "$root"/e2e/{scenarios,modules} "$root"/opt/hxen/{bin,guests}
+
+# busybox and its applets
+bb=/bin/busybox
+[ -x "$bb" ] || die "$bb missing (apt-get install busybox-static)"
+ldd "$bb" >/dev/null 2>&1 && die "$bb is not static (apt-get install busybox-static)"
+cp -L "$bb" "$root/bin/busybox"
+for a in $("$root/bin/busybox" --list-full); do
+	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+done
+# The kernel opens /dev/console before /init runs; without root we cannot
+# mknod and /init reopens it after mounting devtmpfs instead.
+mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+
+install -m 755 "$top/tests/e2e/init.sh" "$root/init"
+install -m 644 "$top/tests/e2e/lib.sh" "$root/e2e/lib.sh"
+install -m 644 "$top/tests/e2e/linux-lib.sh" "$root/e2e/linux-lib.sh"
+install -m 755 "$top/tests/e2e/demo-inside.sh" "$root/e2e/demo.sh"
+install -m 755 "$top/tests/e2e/bench-inside.sh" "$root/e2e/bench.sh"
+mkdir -p "$root/e2e/demos"
+for s in "$top"/tests/e2e/demos/*.sh; do
+	[ -e "$s" ] && install -m 644 "$s" "$root/e2e/demos/"
+done
+for s in "$top"/tests/e2e/scenarios/*.sh; do
+	[ -e "$s" ] && install -m 755 "$s" "$root/e2e/scenarios/"
+done
+
+# the module
+ko=${HXEN_KO:-}
+if [ -z "$ko" ]; then
+	for c in "$build/kmod/hxen.ko" "$top/kmod/hxen.ko"; do
+		[ -f "$c" ] && { ko=$c; break; }
+	done
+fi
+if [ -n "$ko" ]; then
+	cp "$ko" "$root/e2e/modules/hxen.ko"
+	strip --strip-debug "$root/e2e/modules/hxen.ko"
+else
+	echo "mkinitramfs: warning: no hxen.ko (make kmod); insmod will fail" >&2
+fi
+
+# Debian's KVM modules and their dependencies, for the QEMU+KVM comparison.
+if [ "${E2E_KVM:-0}" = 1 ]; then
+	mods=$kernel/modules/kernel
+	mkdir -p "$root/e2e/modules/kvm"
+	: > "$root/e2e/modules/kvm/order"
+	add_mod() {	# add_mod NAME: dependencies first
+		local f dep
+		grep -qx "$1" "$root/e2e/modules/kvm/order" && return 0
+		f=$(find "$mods" -name "$1.ko" -print -quit)
+		[ -n "$f" ] || die "module $1 not in $mods (run tests/e2e/fetch-kernel.sh)"
+		for dep in $(tr '\0' '\n' < "$f" | sed -n 's/^depends=//p' | tr ',' ' '); do
+			add_mod "$dep"
+		done
+		cp "$f" "$root/e2e/modules/kvm/"
+		strip --strip-debug "$root/e2e/modules/kvm/$1.ko"
+		echo "$1" >> "$root/e2e/modules/kvm/order"
+	}
+	for m in irqbypass kvm kvm-amd kvm-intel; do add_mod "$m"; done
+fi
+
+# user space of the tree, with the shared libraries it needs
+copy_lib() {
+	local lib=$1
+	[ -e "$root$lib" ] && return 0
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+}
+# QEMU and its firmware, for the QEMU+KVM side of `make bench` (E2E_KVM=1):
+# the binary, the libraries ldd names, SeaBIOS and the option ROMs that
+# -kernel uses, at their usual paths.
+if [ "${E2E_KVM:-0}" = 1 ]; then
+	qemu=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 missing (tools/deps.sh)"
+	mkdir -p "$root/usr/bin" "$root/usr/share/qemu" "$root/usr/share/seabios"
+	cp -L "$qemu" "$root/usr/bin/qemu-system-x86_64"
+	for lib in $(ldd "$qemu" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'); do
+		copy_lib "$lib"
+	done
+	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		 /usr/share/qemu/kvmvapic.bin; do
+		[ -e "$f" ] || die "$f missing (apt-get install qemu-system-x86 seabios)"
+		cp -L "$f" "$root$f"
+	done
+fi
+if [ -d "$build/bin" ]; then
+	for f in "$build"/bin/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		cp -L "$f" "$root/opt/hxen/bin/"
+		# "libfoo.so => /lib/.../libfoo.so (0x...)", "/lib64/ld-linux... (0x...)"
+		for lib in $(ldd "$f" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'); do
+			copy_lib "$lib"
+		done
+	done
+fi
+if [ -d "$build/pvdrivers" ]; then
+	find "$build/pvdrivers" -maxdepth 1 -type f \
+		! -name '*.o' ! -name '*.d' ! -name '*.a' ! -name '*.map' \
+		-exec cp -L {} "$root/opt/hxen/guests/" \;
+fi
+
+# The bundled Linux guest (tools/mkguest.sh: Debian's kernel + a busybox
+# initramfs) for the 4x-linux-* scenarios, DEMO=linux and the benchmarks.
+if [ -f "$build/guest/initramfs.cpio.gz" ] && [ -f "$build/guest/vmlinuz" ]; then
+	mkdir -p "$root/opt/hxen/guests/linux"
+	cp -L "$build/guest/vmlinuz" "$build/guest/initramfs.cpio.gz" \
+		"$build/guest/cmdline" "$root/opt/hxen/guests/linux/"
+fi
+
+# A flat guest that spins forever (jmp $), for the kill scenario.
+printf '\xeb\xfe' > "$root/opt/hxen/guests/spin.bin"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -6 -n > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "mkinitramfs: ${out#$top/} ($(( $(stat -c %s "$out") / 1024 )) KiB;" \
+     "hxen.ko: ${ko:-NONE}; bin: $(ls "$root/opt/hxen/bin" | wc -l);" \
+     "guests: $(ls "$root/opt/hxen/guests" | tr '\n' ' '))"

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hxen command line: shared declarations of tools/cli_*.c.
+ */
+#ifndef HXEN_TOOLS_CLI_H
+#define HXEN_TOOLS_CLI_H
+
+#include <stdbool.h>
+#include "json.h"
+
+/* Exit statuses of hxen itself (run: the monitor's, see docs/cli.md). */
+#define CLI_OK		0
+#define CLI_ERR		1	/* the request failed (no such VM, ...) */
+#define CLI_USAGE	2	/* bad command line or config */
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);	/* argv[0] = command name */
+	const char *summary;			/* one line for `hxen --help` */
+	const char *usage;			/* full text for CMD --help */
+};
+
+extern const struct cli_cmd cli_cmds[];
+
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the command's usage to stdout if argv has --help/-h; 1 if so. */
+bool cli_want_help(const struct cli_cmd *c, int argc, char **argv);
+const struct cli_cmd *cli_find(const char *name);
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- runtime directory and control sockets (cli_ctl.c) ---- */
+
+/* $HXEN_RUNTIME_DIR, /run/hxen (root), $XDG_RUNTIME_DIR/hxen, /tmp/hxen-UID */
+const char *cli_runtime_dir(void);
+/* Create it (0700) if needed and check it is ours; 0 or -1 (message). */
+int cli_runtime_dir_prepare(void);
+/* Paths of VM @name: malloc'd "DIR/NAME.sock" / ".log". */
+char *cli_vm_path(const char *name, const char *suffix);
+
+struct cli_conn {
+	int fd;
+	char name[80];
+	char buf[8192];
+	size_t len;
+};
+
+/*
+ * Connect to VM @name and read its greeting.  Distinguishes: no such VM,
+ * a socket of another user, a stale socket (cleaned up), a monitor that
+ * does not answer.  Returns 0, or -1 after printing the reason (unless
+ * @quiet says otherwise).
+ */
+#define CLI_QUIET_MISSING	1	/* no message if there is no such VM */
+#define CLI_QUIET_ERRORS	2	/* no message for other failures */
+#define CLI_QUIET_ALL		(CLI_QUIET_MISSING | CLI_QUIET_ERRORS)
+int cli_connect(struct cli_conn *c, const char *name, unsigned int quiet);
+/* Send {"cmd":cmd, ...extra} and return the reply (NULL: printed error). */
+struct json *cli_request(struct cli_conn *c, const char *cmd,
+			 struct json *extra);
+/* Wait up to @secs for the monitor to close the socket (VM gone). */
+int cli_wait_gone(struct cli_conn *c, int secs);
+void cli_close(struct cli_conn *c);
+/* Names of VMs with a socket in the runtime dir (stale ones cleaned). */
+char **cli_list_names(int *n);
+
+/* Simple request: connect, send, check "ok"; prints errors. */
+int cli_simple(const char *name, const char *cmd, struct json *extra,
+	       struct json **reply);
+
+/* ---- config loading shared by create/run (cli_create.c) ---- */
+int cli_console_attach(const char *name);
+
+#endif /* HXEN_TOOLS_CLI_H */

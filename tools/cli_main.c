@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hxen: the xl-style command line.  One table of subcommands; each has a
+ * one-line summary for `hxen --help` and its full usage for
+ * `hxen CMD --help` (docs/cli.md and hxen(1) carry the same text).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_create(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_list(int argc, char **argv);
+int cli_console(int argc, char **argv);
+int cli_pause(int argc, char **argv);
+int cli_unpause(int argc, char **argv);
+int cli_shutdown(int argc, char **argv);
+int cli_reboot(int argc, char **argv);
+int cli_destroy(int argc, char **argv);
+int cli_info(int argc, char **argv);
+int cli_reserved(int argc, char **argv);
+static int cli_help(int argc, char **argv);
+
+const struct cli_cmd cli_cmds[] = {
+	{ "create", cli_create, "start a VM from a config file (in the "
+	  "background)",
+	  "usage: hxen create [-n] [-c] [-q] [-f] CFG [KEY=VALUE ...]\n"
+	  "\n"
+	  "Start the VM described by the xl-style config file CFG (see\n"
+	  "hxen.cfg(5)); KEY=VALUE arguments override keys of the file.\n"
+	  "The VM runs in its own hxen-monitor process in the background,\n"
+	  "logging to RUNDIR/NAME.log, controlled through RUNDIR/NAME.sock.\n"
+	  "\n"
+	  "  -n, --dry-run  parse and check the config (files exist, sizes\n"
+	  "                 sane), print the effective config as JSON, start\n"
+	  "                 nothing; works without the hxen module\n"
+	  "  -c, --console  attach to the VM console once it runs (Ctrl-]\n"
+	  "                 detaches)\n"
+	  "  -q, --quiet    print nothing on success\n"
+	  "  -f CFG         the config file (same as the CFG argument)\n"
+	  "\n"
+	  "Exit status: 0 the VM is running, 1 it failed to start (the\n"
+	  "monitor's message is shown), 2 bad command line or config.\n" },
+	{ "run", cli_run, "run a VM in the foreground; exit status = its fate",
+	  "usage: hxen run [--timeout SECONDS] [--console-log FILE] CFG "
+	  "[KEY=VALUE ...]\n"
+	  "\n"
+	  "Like create, but this process becomes the VM's monitor: the console\n"
+	  "is on stdin/stdout, and the exit status tells how the VM ended.\n"
+	  "The VM is also reachable through its control socket (hxen list,\n"
+	  "console, pause, shutdown, destroy work on it).  SIGTERM or SIGINT\n"
+	  "ask the guest to shut down, and destroy it after shutdown_grace\n"
+	  "seconds (a second signal destroys it at once).\n"
+	  "\n"
+	  "  --timeout SECONDS    destroy the VM after SECONDS (timeout=)\n"
+	  "  --console-log FILE   also write the console to FILE "
+	  "(console_log=)\n"
+	  "  --headless           console to --console-log only, not stdout\n"
+	  "                       (default when stdout is not a terminal and a\n"
+	  "                       console log is given)\n"
+	  "\n"
+	  "Exit status: 0 guest powered off, 1 monitor error or triple fault,\n"
+	  "2 bad command line or config, 3 guest hung (HLT with interrupts\n"
+	  "off), 4 guest crashed, 5 guest rebooted with on_reboot=\"destroy\",\n"
+	  "6 timeout, 7 destroyed (hxen destroy), 8 shutdown or SIGTERM not\n"
+	  "honoured within the grace period (destroyed).  The test guest's\n"
+	  "power-off port can end the VM with any other value.\n" },
+	{ "list", cli_list, "list running VMs",
+	  "usage: hxen list [--json] [NAME ...]\n"
+	  "\n"
+	  "Show name, id (monitor pid), memory (MiB), vCPUs, state\n"
+	  "(running, paused, shutting-down) and uptime (seconds) of every VM\n"
+	  "of this user, or of the NAMEs given.  Sockets left by monitors that\n"
+	  "died are removed (with a message).\n"
+	  "\n"
+	  "  --json   one JSON array of status objects (docs/protocol.md)\n"
+	  "\n"
+	  "Exit status: 0, or 1 if a NAME given does not exist.\n" },
+	{ "console", cli_console, "attach to a VM's console (Ctrl-] detaches)",
+	  "usage: hxen console NAME\n"
+	  "\n"
+	  "Attach the terminal to the console of VM NAME: output of the serial\n"
+	  "port and of the PV console hvc0; input goes to hvc0 if the VM has\n"
+	  "one, else to the serial port.  The last 16 KiB of output is shown\n"
+	  "first.  Ctrl-] detaches, leaving the VM running.\n"
+	  "Without a terminal, stdin is sent to the guest and output copied to\n"
+	  "stdout until the VM stops.\n"
+	  "\n"
+	  "Exit status: 0 detached or the VM stopped, 1 no such VM.\n" },
+	{ "pause", cli_pause, "pause a VM's vCPUs",
+	  "usage: hxen pause NAME\n"
+	  "\n"
+	  "Stop every vCPU of VM NAME (they are kicked out of the guest and\n"
+	  "parked); devices and the console stay up.  Exit status 0 or 1.\n" },
+	{ "unpause", cli_unpause, "resume a paused VM",
+	  "usage: hxen unpause NAME\n"
+	  "\n"
+	  "Let the vCPUs of a paused VM run again.  Exit status 0 or 1.\n" },
+	{ "shutdown", cli_shutdown, "ask a VM's guest to power off",
+	  "usage: hxen shutdown [-w] NAME\n"
+	  "\n"
+	  "Ask the guest of VM NAME to power off (xenstore control/shutdown).\n"
+	  "A guest that does not do so within shutdown_grace seconds (or has\n"
+	  "no PV shutdown path, like the test guest) is destroyed and its\n"
+	  "monitor exits with status 8.\n"
+	  "\n"
+	  "  -w, --wait   wait until the VM is gone\n"
+	  "\n"
+	  "Exit status: 0 request accepted (with -w: VM gone), 1 failure.\n" },
+	{ "reboot", cli_reboot, "ask a VM's guest to reboot",
+	  "usage: hxen reboot NAME\n"
+	  "\n"
+	  "Ask the guest of VM NAME to reboot.  With on_reboot=\"restart\"\n"
+	  "(the default) it boots again; with on_reboot=\"destroy\" the VM\n"
+	  "ends with status 5.  A guest that does not react within\n"
+	  "shutdown_grace seconds is destroyed (status 8).  Exit status 0 or 1.\n" },
+	{ "destroy", cli_destroy, "stop a VM at once (pull the plug)",
+	  "usage: hxen destroy NAME\n"
+	  "\n"
+	  "Stop VM NAME immediately, without telling the guest, and wait until\n"
+	  "its monitor is gone (its exit status is 7).  Exit status 0 or 1.\n" },
+	{ "info", cli_info, "hxen, module and ABI versions, backend, "
+	  "capabilities",
+	  "usage: hxen info [--json]\n"
+	  "\n"
+	  "Print the versions of hxen and of the hxen module (/dev/hxen), the\n"
+	  "ABI versions, the virtualization backend (VMX or SVM) and its\n"
+	  "capabilities, or why none is usable.  Works without the module\n"
+	  "(then says so).  Exit status 0, or 1 if the module is unusable.\n" },
+	{ "version", cli_info, "same as info",
+	  "usage: hxen version [--json]\n\nSame as `hxen info`.\n" },
+	{ "save", cli_reserved, "(not yet available)",
+	  "usage: hxen save NAME FILE\n\nNot yet available.\n" },
+	{ "restore", cli_reserved, "(not yet available)",
+	  "usage: hxen restore FILE\n\nNot yet available.\n" },
+	{ "migrate", cli_reserved, "(not yet available)",
+	  "usage: hxen migrate NAME HOST\n\nNot yet available.\n" },
+	{ "vnc", cli_reserved, "(not yet available)",
+	  "usage: hxen vnc NAME\n\nNot yet available.\n" },
+	{ "help", cli_help, "show help for a command",
+	  "usage: hxen help [COMMAND]\n" },
+	{ NULL }
+};
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hxen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hxen %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see `hxen %s --help`)\n", cmd);
+	return CLI_USAGE;
+}
+
+const struct cli_cmd *cli_find(const char *name)
+{
+	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+bool cli_want_help(const struct cli_cmd *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(c->usage, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void main_usage(FILE *f)
+{
+	fprintf(f, "usage: hxen [--help] [--version] COMMAND [ARGS]\n"
+		"\nManage hxen virtual machines (xl-style).  Commands:\n\n");
+	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n`hxen COMMAND --help` describes each command; hxen(1) and "
+		"hxen.cfg(5)\nthe whole tool and its config files.  VMs are "
+		"per user; their control\nsockets live in %s.\n",
+		cli_runtime_dir());
+}
+
+static int cli_help(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (argc < 2) {
+		main_usage(stdout);
+		return CLI_OK;
+	}
+	c = cli_find(argv[1]);
+	if (!c)
+		return cli_usage_error("help", "no command '%s'", argv[1]);
+	fputs(c->usage, stdout);
+	return CLI_OK;
+}
+
+int cli_reserved(int argc, char **argv)
+{
+	if (cli_want_help(cli_find(argv[0]), argc, argv))
+		return CLI_OK;
+	cli_err("%s: not yet available in this version of hxen", argv[0]);
+	return CLI_ERR;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (argc < 2) {
+		main_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		main_usage(stdout);
+		return CLI_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cli_info(1, (char *[]){ "version", NULL });
+	c = cli_find(argv[1]);
+	if (!c) {
+		cli_err("unknown command '%s' (see `hxen --help`)", argv[1]);
+		return CLI_USAGE;
+	}
+	if (cli_want_help(c, argc - 1, argv + 1))
+		return CLI_OK;
+	return c->fn(argc - 1, argv + 1);
+}
