@@ -30,7 +30,7 @@ static bool tio_saved;
 static void tty_restore(void)
 {
 	if (tio_saved)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
 	tio_saved = false;
 }
 
@@ -43,7 +43,8 @@ static bool tty_make_raw(void)
 	t = saved_tio;
 	cfmakeraw(&t);
 	t.c_oflag |= OPOST | ONLCR;	/* monitor messages stay readable */
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) < 0)
+	/* TCSANOW, not TCSAFLUSH: keep what was typed (or piped) ahead */
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0)
 		return false;
 	tio_saved = true;
 	atexit(tty_restore);

@@ -5,4 +5,4 @@
 # devices/*.c); each registers itself with DEV_MODEL() (devices/dev.h).
 # The host-independent ones are also unit-tested:
 UNIT_SRCS += devices/dev.c devices/uart8250_core.c devices/dev_testdev.c
-UNIT_SRCS += devices/be_console_ring.c
+UNIT_SRCS += devices/be_console_ring.c devices/be_console.c devices/be_xenstore.c

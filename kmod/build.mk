@@ -23,7 +23,8 @@ kmod-clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 
 # Host-independent kernel code, unit-tested in user space with -DHX_USER.
-UNIT_SRCS += kmod/hx_cpuid.c kmod/hx_msr.c kmod/hx_decode.c kmod/hx_pgwalk.c
+UNIT_SRCS += kmod/hx_cpuid.c kmod/hx_msr.c kmod/hx_decode.c kmod/hx_pgwalk.c \
+	     kmod/hx_lapic.c
 # VMX backend's host-independent part (owned by the VMX work).
 UNIT_SRCS += kmod/vmx_caps.c
 # The Xen layer (owned by the Xen work): everything under kmod/xen/.

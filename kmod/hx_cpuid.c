@@ -28,8 +28,8 @@
  * handle), DS-CPL (4), VMX (5), SMX (6), EST (7), TM2 (8), CNXT-ID (10),
  * SDBG (11), xTPR (14), PDCM (15, perf), PCID (17, INVPCID not handled),
  * DCA (18), TSC-deadline (24, no timer).  XSAVE/AVX (26, 28) depend on
- * XCR0 support, OSXSAVE (27) mirrors the guest's CR4, x2APIC (21) needs a
- * LAPIC; bit 31 says "running under a hypervisor".
+ * XCR0 support, OSXSAVE (27) mirrors the guest's CR4, x2APIC (21) needs
+ * the x2APIC MSRs; bit 31 says "running under a hypervisor".
  */
 #define L1C_XSAVE	BIT(26)
 #define L1C_OSXSAVE	BIT(27)
@@ -106,7 +106,7 @@ static void leaf_1(const struct hx_cpuid_ctx *ctx, u32 out[4])
 		if (ctx->osxsave && (ecx & L1C_XSAVE))
 			out[HX_CPUID_ECX] |= L1C_OSXSAVE;
 	}
-	if (ctx->has_lapic)
+	if (ctx->has_lapic && ctx->has_x2apic)
 		out[HX_CPUID_ECX] |= ecx & L1C_X2APIC;
 	out[HX_CPUID_EDX] = edx & L1D_ALLOWED;
 	if (ctx->has_lapic)

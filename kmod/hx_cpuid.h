@@ -27,7 +27,8 @@ struct hx_cpuid_ctx {
 	void *opaque;
 	u32 apic_id;
 	u32 nr_vcpus;
-	bool has_lapic;		/* LAPIC emulated: show APIC (and x2APIC) */
+	bool has_lapic;		/* xAPIC emulated: show APIC */
+	bool has_x2apic;	/* x2APIC MSRs emulated too: show x2APIC */
 	bool osxsave;		/* guest CR4.OSXSAVE */
 	u64 xcr0_supported;	/* host XCR0 & HX_XCR0_GUEST_MASK; 0 = no XSAVE */
 	u64 guest_xcr0;		/* current guest XCR0 (leaf 0xD EBX) */

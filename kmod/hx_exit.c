@@ -23,7 +23,7 @@
 #define CR0_PE		(1ULL << 0)
 #define CR4_OSXSAVE	(1ULL << 18)
 
-static u64 *gpr(struct hx_vcpu *vcpu, unsigned int n)
+u64 *hx_gpr(struct hx_vcpu *vcpu, unsigned int n)
 {
 	/* struct hxen_regs starts with the 16 GPRs in encoding order except
 	 * that it lists rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp. */
@@ -82,7 +82,8 @@ static int exit_cpuid(struct hx_vcpu *vcpu, const struct hx_exit *exit)
 		.opaque = vcpu,
 		.apic_id = vcpu->id,
 		.nr_vcpus = 1,
-		.has_lapic = false,	/* no in-kernel LAPIC yet */
+		.has_lapic = true,	/* hx_lapic.c, xAPIC MMIO only */
+		.has_x2apic = false,
 		.xcr0_supported = hx_fpu_xcr0_supported(),
 		.guest_xcr0 = vcpu->xcr0,
 	};
@@ -375,9 +376,9 @@ static int complete_string_in(struct hx_vcpu *vcpu, struct hx_pending *p)
 }
 
 /* Store an MMIO/IN result into a GPR with x86 partial-register rules. */
-static void store_reg(struct hx_vcpu *vcpu, u8 reg, bool high8, u8 size, u64 val)
+void hx_store_reg(struct hx_vcpu *vcpu, u8 reg, bool high8, u8 size, u64 val)
 {
-	u64 *r = gpr(vcpu, reg);
+	u64 *r = hx_gpr(vcpu, reg);
 
 	switch (size) {
 	case 1:
@@ -414,7 +415,7 @@ int hx_complete_pending(struct hx_vcpu *vcpu)
 			break;
 		}
 		memcpy(&val, run->io.data, p->size);
-		store_reg(vcpu, 0, false, p->size, val);
+		hx_store_reg(vcpu, 0, false, p->size, val);
 		vcpu->regs.rip = p->next_rip;
 		hx_ops->clear_int_shadow(vcpu);
 		break;
@@ -422,7 +423,7 @@ int hx_complete_pending(struct hx_vcpu *vcpu)
 		memcpy(&val, run->mmio.data, p->mem_size);
 		if (p->sext)
 			val = hx_sext(val, p->mem_size * 8);
-		store_reg(vcpu, p->reg, p->high8, p->size, val);
+		hx_store_reg(vcpu, p->reg, p->high8, p->size, val);
 		vcpu->regs.rip = p->next_rip;
 		hx_ops->clear_int_shadow(vcpu);
 		break;
@@ -482,6 +483,8 @@ static int exit_mmio(struct hx_vcpu *vcpu, const struct hx_exit *exit, bool writ
 	if (ret || (insn.dir == HX_DEC_STORE) != write)
 		return hx_internal_error(vcpu, HXEN_INTERNAL_EMULATION, exit->code,
 					 info, exit->npf.gpa);
+	if (hx_lapic_page(vcpu, exit->npf.gpa))
+		return hx_lapic_access(vcpu, exit, &insn, exit->npf.gpa);
 
 	run->exit_reason = HXEN_EXIT_MMIO;
 	run->mmio.gpa = exit->npf.gpa;
@@ -489,7 +492,7 @@ static int exit_mmio(struct hx_vcpu *vcpu, const struct hx_exit *exit, bool writ
 	memset(run->mmio.pad, 0, sizeof(run->mmio.pad));
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	if (write) {
-		u64 val = insn.has_imm ? insn.imm : *gpr(vcpu, insn.reg);
+		u64 val = insn.has_imm ? insn.imm : *hx_gpr(vcpu, insn.reg);
 
 		if (insn.high8)
 			val >>= 8;
@@ -518,6 +521,8 @@ static int exit_npf(struct hx_vcpu *vcpu, const struct hx_exit *exit)
 		return exit_mmio(vcpu, exit, write);
 	if ((slot->flags & HXEN_MEM_READONLY) && write)
 		return exit_mmio(vcpu, exit, true);
+	if (slot->dirty && write && !hx_dirty_fault(vcpu->vm, slot, exit->npf.gpa))
+		return HX_RESUME;
 	/* Mapped RAM should never fault: report it instead of looping. */
 	return hx_internal_error(vcpu, HXEN_INTERNAL_UNHANDLED_EXIT, exit->code,
 				 exit->info1, exit->info2);

@@ -224,6 +224,7 @@ static void hx_select_backend(void)
 	hx_caps.max_gpa = 1ULL << min_t(u32, boot_cpu_data.x86_phys_bits, 46);
 	if (boot_cpu_has(X86_FEATURE_XSAVE))
 		hx_caps.features |= HXEN_CAP_XSAVE;
+	hx_caps.features |= HXEN_CAP_DIRTY_LOG;
 	if (hx_xen_present())
 		hx_caps.features |= HXEN_CAP_XEN;
 }

@@ -38,6 +38,8 @@ static int gpa_access(struct hx_vm *vm, u64 gpa, void *buf, u32 len, bool write)
 
 		if (!s || (write && (s->flags & HXEN_MEM_READONLY)))
 			return -EFAULT;
+		if (write && s->dirty)
+			set_bit((gpa - s->gpa) >> PAGE_SHIFT, s->dirty);
 		va = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
 		if (write)
 			memcpy(va + off, p, chunk);
@@ -61,6 +63,8 @@ int hx_gpa_write(struct hx_vm *vm, u64 gpa, const void *buf, u32 len)
 	return gpa_access(vm, gpa, (void *)buf, len, true);
 }
 
+void hx_mem_kick_all(struct hx_vm *vm);
+
 static void slot_unpin(struct hx_slot *s, unsigned long n)
 {
 	if (!s->pages)
@@ -71,6 +75,8 @@ static void slot_unpin(struct hx_slot *s, unsigned long n)
 		unpin_user_pages_dirty_lock(s->pages, n, true);
 	kvfree(s->pages);
 	s->pages = NULL;
+	kvfree(s->dirty);
+	s->dirty = NULL;
 }
 
 static int slot_pin(struct hx_slot *s)
@@ -109,8 +115,8 @@ static int slot_validate(struct hx_vm *vm, const struct hxen_memory_slot *m)
 		return -EINVAL;
 	if (m->flags & ~(HXEN_MEM_READONLY | HXEN_MEM_DIRTY_LOG))
 		return -EINVAL;
-	if (m->flags & HXEN_MEM_DIRTY_LOG)
-		return -EOPNOTSUPP;	/* HXEN_CAP_DIRTY_LOG not offered yet */
+	if ((m->flags & HXEN_MEM_DIRTY_LOG) && (m->flags & HXEN_MEM_READONLY))
+		return -EINVAL;		/* nothing to log */
 	if ((m->gpa | m->size | m->uaddr) & ~PAGE_MASK)
 		return -EINVAL;
 	if (m->gpa + m->size < m->gpa || m->gpa + m->size > hx_caps.max_gpa)
@@ -131,7 +137,7 @@ static int slot_validate(struct hx_vm *vm, const struct hxen_memory_slot *m)
 }
 
 /* Make sure no vCPU is in guest mode on stale mappings, then change. */
-static void hx_mem_kick_all(struct hx_vm *vm)
+void hx_mem_kick_all(struct hx_vm *vm)
 {
 	unsigned int i;
 
@@ -192,8 +198,18 @@ int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *m)
 	ret = slot_pin(&s);
 	if (ret)
 		goto out;
+	if (s.flags & HXEN_MEM_DIRTY_LOG) {
+		s.dirty = kvzalloc(BITS_TO_LONGS(s.npages) * sizeof(long), GFP_KERNEL_ACCOUNT);
+		if (!s.dirty) {
+			slot_unpin(&s, s.npages);
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 
-	prot = HX_PROT_R | HX_PROT_X | ((s.flags & HXEN_MEM_READONLY) ? 0 : HX_PROT_W);
+	/* Dirty-logged pages start read-only: the first write faults and is logged. */
+	prot = HX_PROT_R | HX_PROT_X |
+	       ((s.flags & (HXEN_MEM_READONLY | HXEN_MEM_DIRTY_LOG)) ? 0 : HX_PROT_W);
 	down_write(&vm->mem_lock);
 	for (i = 0; i < s.npages; i++) {
 		ret = hx_npt_map(vm, s.gpa + i * PAGE_SIZE, page_to_phys(s.pages[i]), prot);

@@ -94,6 +94,13 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		if (hx_vcpu_mp_wait(vcpu)) {
+			/* An AP before its start-up IPI: sleep, as in wait-for-SIPI. */
+			wait_event_interruptible(vcpu->wq, atomic_read(&vcpu->sipi_vector) ||
+						 atomic_read(&vcpu->init_pending) ||
+						 atomic_read(&vcpu->kick));
+			continue;
+		}
 
 		down_read(&vm->mem_lock);
 		preempt_disable();

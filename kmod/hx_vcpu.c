@@ -144,6 +144,7 @@ static long hx_vcpu_ioctl_locked(struct hx_vcpu *vcpu, unsigned int cmd,
 		r.rflags = (r.rflags & 0x3f7fd5ULL) | 2;
 		vcpu->regs = r;
 		vcpu->pending.kind = HX_PENDING_NONE;	/* user space took over */
+		vcpu->mp_state = HX_MP_RUNNABLE;
 		return 0;
 	}
 	case HXEN_GET_SREGS: {
@@ -166,8 +167,10 @@ static long hx_vcpu_ioctl_locked(struct hx_vcpu *vcpu, unsigned int cmd,
 		if (ret)
 			return -EINVAL;
 		ret = hx_ops->set_sregs(vcpu, &s);
-		if (!ret)
+		if (!ret) {
 			vcpu->pending.kind = HX_PENDING_NONE;
+			vcpu->mp_state = HX_MP_RUNNABLE;
+		}
 		return ret;
 	}
 	case HXEN_GET_MSRS:
@@ -257,6 +260,9 @@ static struct hx_vcpu *hx_vcpu_alloc(struct hx_vm *vm, u32 id)
 	vcpu->regs.rip = 0xfff0;
 	vcpu->regs.rflags = 2;
 	hx_msr_reset(&vcpu->msr, id == 0);
+	hx_lapic_reset(&vcpu->lapic, id);
+	/* APs wait for INIT/SIPI unless user space sets their registers. */
+	vcpu->mp_state = id ? HX_MP_WAIT_SIPI : HX_MP_RUNNABLE;
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vcpu->run_page || hx_fpu_alloc(vcpu)) {
 		hx_vcpu_free(vcpu);

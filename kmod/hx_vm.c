@@ -83,9 +83,13 @@ static long hx_vm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		return hx_vcpu_create_fd(vm, c.id);
 	}
-	case HXEN_GET_DIRTY_LOG:
-		/* Not implemented yet; HXEN_CAP_DIRTY_LOG is not advertised. */
-		return -EOPNOTSUPP;
+	case HXEN_GET_DIRTY_LOG: {
+		struct hxen_dirty_log d;
+
+		if (copy_from_user(&d, uarg, sizeof(d)))
+			return -EFAULT;
+		return hx_dirty_get_log(vm, &d);
+	}
 	default:
 		return -ENOTTY;
 	}

@@ -17,6 +17,7 @@
 #include "hxen/hxen.h"
 #include "hx_backend.h"
 #include "hx_msr.h"
+#include "hx_lapic.h"
 
 #define HX_MAX_VMS		64
 #define HX_MAX_VCPUS		64
@@ -32,6 +33,7 @@ struct hx_slot {
 	u32 flags;		/* HXEN_MEM_* */
 	unsigned long npages;
 	struct page **pages;	/* pinned */
+	unsigned long *dirty;	/* HXEN_MEM_DIRTY_LOG: one bit per page */
 };
 
 /* Shared nested page table (NPT or EPT), built by hx_npt.c. */
@@ -82,6 +84,12 @@ struct hx_pending {
 	u64 next_rip;
 };
 
+/* Multiprocessor start-up state [SDM 8.4, 10.6.1]. */
+enum hx_mp_state {
+	HX_MP_RUNNABLE = 0,
+	HX_MP_WAIT_SIPI,	/* APs at creation and after INIT: HXEN_RUN waits */
+};
+
 struct hx_vcpu {
 	struct hx_vm *vm;
 	u32 id;
@@ -103,6 +111,10 @@ struct hx_vcpu {
 
 	struct hx_pending pending;
 	struct hx_msr_state msr;	/* MSRs kept by the core (hx_msr.c) */
+	struct hx_lapic lapic;		/* xAPIC registers (hx_lapic.c) */
+	int mp_state;			/* enum hx_mp_state; owned by the vCPU thread */
+	atomic_t init_pending;		/* INIT IPI received */
+	atomic_t sipi_vector;		/* SIPI received: vector + 1, 0 = none */
 	u64 xcr0;			/* guest XCR0 */
 	void *fpu;			/* guest FXSAVE/XSAVE image, 64-aligned */
 	bool fpu_xsave;			/* image is XSAVE format */
@@ -125,6 +137,9 @@ struct hx_slot *hx_slot_find(struct hx_vm *vm, u64 gpa);
 int hx_gpa_read(struct hx_vm *vm, u64 gpa, void *buf, u32 len);
 int hx_gpa_write(struct hx_vm *vm, u64 gpa, const void *buf, u32 len);
 int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *s);
+/* Dirty logging (hx_dirty.c). */
+int hx_dirty_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa);
+long hx_dirty_get_log(struct hx_vm *vm, const struct hxen_dirty_log *d);
 void hx_mem_free_all(struct hx_vm *vm);
 
 /* Nested page tables (hx_npt.c). */
@@ -141,6 +156,9 @@ void hx_vcpu_queue_irq(struct hx_vcpu *vcpu, u8 vector);
 void hx_vcpu_kick(struct hx_vcpu *vcpu);
 int hx_vcpu_run(struct hx_vcpu *vcpu);
 int hx_vcpu_set_xcr0(struct hx_vcpu *vcpu, u64 val);
+/* INIT / start-up IPIs from another vCPU's LAPIC (hx_apic.c). */
+void hx_vcpu_send_init(struct hx_vcpu *vcpu);
+void hx_vcpu_send_sipi(struct hx_vcpu *vcpu, u8 vector);
 void hx_vcpu_fpu_reset(struct hx_vcpu *vcpu);
 
 /*

@@ -33,28 +33,36 @@ static struct hx_vm *host_vm(struct hx_xen_vm *xvm)
 	return ((struct hx_xen_gvm *)xvm->host)->vm;
 }
 
+/* The calling vCPU's paging state: read once per hypercall. */
+static const struct hx_walk_ctx *walk_ctx(struct hx_xen_vcpu *xv, struct hx_walk_ctx *tmp)
+{
+	struct hx_xen_gvcpu *gv = xv->host;
+
+	if (gv->in_hcall)
+		return &gv->walk;
+	hx_vcpu_walk_ctx(gv->vcpu, tmp);
+	return tmp;
+}
+
 int hx_xen_host_copy_from_guest(struct hx_xen_vcpu *xv, void *buf, u64 gva, u32 len)
 {
-	struct hx_walk_ctx ctx;
+	struct hx_walk_ctx tmp;
 
-	hx_vcpu_walk_ctx(host_vcpu(xv), &ctx);
-	return hx_copy_from_guest(&ctx, buf, gva, len) ? -XE_FAULT : 0;
+	return hx_copy_from_guest(walk_ctx(xv, &tmp), buf, gva, len) ? -XE_FAULT : 0;
 }
 
 int hx_xen_host_copy_to_guest(struct hx_xen_vcpu *xv, u64 gva, const void *buf, u32 len)
 {
-	struct hx_walk_ctx ctx;
+	struct hx_walk_ctx tmp;
 
-	hx_vcpu_walk_ctx(host_vcpu(xv), &ctx);
-	return hx_copy_to_guest(&ctx, gva, buf, len) ? -XE_FAULT : 0;
+	return hx_copy_to_guest(walk_ctx(xv, &tmp), gva, buf, len) ? -XE_FAULT : 0;
 }
 
 int hx_xen_host_gva_to_gpa(struct hx_xen_vcpu *xv, u64 gva, u64 *gpa)
 {
-	struct hx_walk_ctx ctx;
+	struct hx_walk_ctx tmp;
 
-	hx_vcpu_walk_ctx(host_vcpu(xv), &ctx);
-	return hx_gva_to_gpa(&ctx, gva, HX_ACC_WRITE, gpa) ? -XE_FAULT : 0;
+	return hx_gva_to_gpa(walk_ctx(xv, &tmp), gva, HX_ACC_WRITE, gpa) ? -XE_FAULT : 0;
 }
 
 /* Caller holds vm->mem_lock for read (hypercall context). */
@@ -308,7 +316,8 @@ int hx_xen_hypercall(struct hx_vcpu *vcpu, u32 insn_len)
 		return -ENOSYS;
 	hx_ops->get_sregs(vcpu, &s);
 	lm = (s.efer & EFER_LMA) && s.cs.l;
-	hc.cpl = hx_ops->get_cpl(vcpu);
+	hx_vcpu_walk_ctx(vcpu, &gv->walk);
+	hc.cpl = gv->walk.cpl;
 	hc.irq_enabled = r->rflags & RFLAGS_IF;
 	if (lm) {
 		hc.nr = r->rax;
@@ -325,7 +334,9 @@ int hx_xen_hypercall(struct hx_vcpu *vcpu, u32 insn_len)
 		hc.arg[3] = (u32)r->rsi;
 		hc.arg[4] = (u32)r->rdi;
 	}
+	gv->in_hcall = true;
 	hx_xen_do_hypercall(gv->xv, &hc);
+	gv->in_hcall = false;
 	r->rax = lm ? (u64)hc.ret : (u32)hc.ret;
 
 	switch (hc.action) {

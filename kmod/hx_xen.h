@@ -15,6 +15,7 @@
 #include <linux/wait.h>
 #include <linux/poll.h>
 #include "hx_vm.h"
+#include "hx_pgwalk.h"
 #include "xen/xen.h"
 
 struct eventfd_ctx;
@@ -44,6 +45,9 @@ struct hx_xen_gvcpu {
 	struct hx_vcpu *vcpu;
 	struct hx_xen_vcpu *xv;
 	struct hrtimer timer[2];	/* HX_XEN_TIMER_SSHOT, HX_XEN_TIMER_POLL */
+	/* Paging state of the hypercall being handled (in_hcall). */
+	struct hx_walk_ctx walk;
+	bool in_hcall;
 };
 
 static inline struct hx_xen_gvm *hx_xen_gvm(struct hx_vm *vm)

@@ -164,7 +164,7 @@ static long evtchn_bind(struct hx_xen_gvm *g, void __user *uarg)
 		kick = kick_attach(g, b.kick_fd, b.port);
 		if (IS_ERR(kick)) {
 			ret = PTR_ERR(kick);
-			hx_xen_monitor_unbind(g->xvm, b.port);
+			hx_xen_monitor_unbind(g->xvm, b.port, b.flags & HXEN_EVTCHN_ALLOC);
 			goto fail;
 		}
 	}
@@ -195,7 +195,7 @@ static long evtchn_unbind(struct hx_xen_gvm *g, void __user *uarg)
 	if (u.reserved)
 		return -EINVAL;
 	mutex_lock(&g->fd_lock);
-	ret = hx_xen_monitor_unbind(g->xvm, u.port);
+	ret = hx_xen_monitor_unbind(g->xvm, u.port, false);
 	if (!ret)
 		port_fds_release(g, u.port);
 	mutex_unlock(&g->fd_lock);

@@ -40,6 +40,9 @@ struct vmx_pcpu {
 };
 static DEFINE_PER_CPU(struct vmx_pcpu, vmx_pcpu);
 
+/* IA32_DEBUGCTL readable (Bochs has none): probed once. */
+static bool vmx_has_debugctl;
+
 /* One MSR bitmap page shared by every VMCS: all ones, every MSR exits. */
 static struct page *vmx_msr_bitmap;
 
@@ -129,6 +132,7 @@ static int vmx_probe(struct hxen_caps *caps)
 		return -ENODEV;
 	}
 	vmx_compute_cr_masks();
+	vmx_has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &fc);
 	caps->features |= HXEN_CAP_EPT | HXEN_CAP_VPID | HXEN_CAP_UNRESTRICTED;
 	caps->nr_asids = VMX_NR_VPIDS - 1;
 	caps->paging_levels = 4;
@@ -534,7 +538,9 @@ static void vmx_switch_to_guest(struct vmx_vcpu *vx, struct vmx_host_save *h)
 	vmcs_write(VMCS_HOST_CR3, __read_cr3());
 	vmcs_write(VMCS_HOST_CR4, __read_cr4());
 	h->dr7 = native_get_debugreg(7);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
+	h->debugctl = 0;
+	if (vmx_has_debugctl)
+		rdmsrl(MSR_IA32_DEBUGCTLMSR, h->debugctl);
 
 	/* SYSCALL MSRs and KERNEL_GS_BASE are not in the VMCS (SDM 27.5). */
 	for (i = 0; i < VMX_NR_SWITCHED; i++) {

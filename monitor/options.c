@@ -245,7 +245,8 @@ void mon_options_usage(FILE *f, const char *prog)
 	fprintf(f, "\nExit status: 0 power-off (or the test device's value), "
 		"1 internal error or\ntriple fault, 2 bad input or setup, "
 		"3 hung guest (HLT with interrupts off),\n4 guest crash, "
-		"5 guest asked for a reboot.  See docs/monitor.md.\n");
+		"5 guest asked for a reboot, 6 --timeout, 7 destroyed,\n"
+		"8 shutdown/SIGTERM not honoured.  See docs/monitor.md.\n");
 }
 
 void mon_config_defaults(struct mon_config *cfg)

@@ -41,7 +41,7 @@ $(BUILD)/pvdrivers/%.o: pvdrivers/%.S
 define tg_link
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(TG_LDFLAGS) -o $@.tmp $(1)
-	$(Q)sh $(TG_DIR)/check-image.sh $@.tmp
+	$(Q)sh $(TG_DIR)/check-image.sh $@.tmp || { rm -f $@.tmp; exit 1; }
 	$(Q)mv $@.tmp $@
 endef
 

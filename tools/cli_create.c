@@ -273,6 +273,14 @@ static int start_detached(struct argv_buf *a, const char *name, bool quiet)
 		struct cli_conn c;
 		pid_t w = waitpid(pid, &status, WNOHANG);
 
+		if (w == pid && WIFEXITED(status) && !WEXITSTATUS(status)) {
+			/* a guest that powers off at once: not a failure */
+			if (!quiet)
+				printf("VM '%s' ran and powered off already (log "
+				       "%s)\n", name, log);
+			rc = CLI_OK;
+			goto out;
+		}
 		if (w == pid) {
 			cli_err("VM '%s' did not start; hxen-monitor exited with "
 				"status %d.  Its log (%s):", name,

@@ -60,10 +60,6 @@ mount -t tmpfs tmpfs /tmp
 hostname hxen-guest
 hv=$(cat /sys/hypervisor/type 2>/dev/null || echo none)
 echo "hxen-guest: Linux $(uname -r) up, hypervisor $hv, $(nproc) cpu(s)"
-# make bench: boot-to-init time only
-case " $(cat /proc/cmdline) " in
-*" hxen.bench=1 "*) echo "hxen-guest: bench done, powering off"; poweroff -f ;;
-esac
 RCS
 chmod 755 "$root/etc/init.d/rcS"
 

@@ -139,7 +139,7 @@ int hx_xen_upcall_vector(struct hx_xen_vcpu *xv);
 bool hx_xen_upcall_pending(struct hx_xen_vcpu *xv);
 void hx_xen_evtchn_raise(struct hx_xen_vm *xvm, u32 port);
 int hx_xen_monitor_bind(struct hx_xen_vm *xvm, u32 *port, bool alloc);
-int hx_xen_monitor_unbind(struct hx_xen_vm *xvm, u32 port);
+int hx_xen_monitor_unbind(struct hx_xen_vm *xvm, u32 port, bool free);
 /* Callers hold xvm->lock. */
 void hx_xen_set_pending(struct hx_xen_vm *xvm, u32 port);
 struct hx_xen_vcpu_info *hx_xen_vcpu_info(struct hx_xen_vcpu *xv);

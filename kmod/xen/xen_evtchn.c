@@ -470,8 +470,11 @@ int hx_xen_monitor_bind(struct hx_xen_vm *xvm, u32 *port, bool alloc)
 	return rc;
 }
 
-/* HXEN_EVTCHN_UNBIND: the monitor closed its end; the port is unbound again. */
-int hx_xen_monitor_unbind(struct hx_xen_vm *xvm, u32 port)
+/*
+ * HXEN_EVTCHN_UNBIND: the monitor closed its end; the port is unbound
+ * again.  @free instead closes it (undoing a failed HXEN_EVTCHN_ALLOC).
+ */
+int hx_xen_monitor_unbind(struct hx_xen_vm *xvm, u32 port, bool free)
 {
 	unsigned long fl = 0;
 	int rc = 0;
@@ -479,7 +482,9 @@ int hx_xen_monitor_unbind(struct hx_xen_vm *xvm, u32 port)
 	if (port == 0 || port >= XEN_NR_EVTCHN_2L)
 		return -XE_INVAL;
 	hx_xen_lock(&xvm->lock, fl);
-	if (xvm->ports[port].state == EVTCHNSTAT_interdomain) {
+	if (xvm->ports[port].state == EVTCHNSTAT_interdomain && free) {
+		port_free(xvm, port);
+	} else if (xvm->ports[port].state == EVTCHNSTAT_interdomain) {
 		xvm->ports[port].state = EVTCHNSTAT_unbound;
 		xvm->ports[port].remote_dom = 0;
 	} else {

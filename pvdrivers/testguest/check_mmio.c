@@ -40,14 +40,31 @@ static void st64_rex(uintptr_t a, uint64_t v)
 	asm volatile("movq %1, (%0)" : : "r"(base), "r"(val) : "memory");
 }
 
-/* REX.W 8B /r */
-static uint64_t ld64(uintptr_t a)
-{
-	uint64_t v;
-
-	asm volatile("movq (%1), %0" : "=r"(v) : "r"(a) : "memory");
-	return v;
+/*
+ * One load helper per encoding.  Where the destination's upper bits
+ * matter, the register is first set to all-ones: a 32-bit load must
+ * clear bits 63:32, 16- and 8-bit loads must keep them.
+ */
+#define MMIO_LOAD(name, type, insns)					\
+static type name(uintptr_t a)						\
+{									\
+	type v;								\
+									\
+	asm volatile(insns : "=&r"(v) : "r"(a) : "memory");		\
+	return v;							\
 }
+
+MMIO_LOAD(ld64, uint64_t, "movq (%1), %0")			/* REX.W 8B */
+MMIO_LOAD(ld32, uint32_t, "movl (%1), %0")			/* 8B */
+MMIO_LOAD(ld8, uint8_t, "movb (%1), %0")			/* 8A */
+MMIO_LOAD(ld32_over_ones, uint64_t, "movq $-1, %0\n\tmovl (%1), %k0")
+MMIO_LOAD(ld16_over_ones, uint64_t, "movq $-1, %0\n\tmovw (%1), %w0") /* 66 8B */
+MMIO_LOAD(ld8_over_ones, uint64_t, "movq $-1, %0\n\tmovb (%1), %b0")
+MMIO_LOAD(ldzx8, uint32_t, "movl $-1, %0\n\tmovzbl (%1), %0")	/* 0F B6 */
+MMIO_LOAD(ldzx16, uint32_t, "movl $-1, %0\n\tmovzwl (%1), %0")	/* 0F B7 */
+/* REX.W 0F BE, REX.W 0F BF (MOVSXD is left out: no driver uses it) */
+MMIO_LOAD(ldsx8, uint64_t, "movsbq (%1), %0")
+MMIO_LOAD(ldsx16, uint64_t, "movswq (%1), %0")
 
 /* REX.WR 8B /r with SIB and disp8: 8(base + index * 8) into r14. */
 static uint64_t ld64_sib(uintptr_t base, uint64_t index)
@@ -59,36 +76,6 @@ static uint64_t ld64_sib(uintptr_t base, uint64_t index)
 	return v;
 }
 
-/* 8B /r: a 32-bit load clears bits 63:32 of the destination. */
-static uint64_t ld32_over_ones(uintptr_t a)
-{
-	uint64_t v;
-
-	asm volatile("movq $-1, %0\n\tmovl (%1), %k0"
-		     : "=&r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-/* 66 8B /r: a 16-bit load keeps bits 63:16. */
-static uint64_t ld16_over_ones(uintptr_t a)
-{
-	uint64_t v;
-
-	asm volatile("movq $-1, %0\n\tmovw (%1), %w0"
-		     : "=&r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-/* 8A /r: an 8-bit load keeps bits 63:8. */
-static uint64_t ld8_over_ones(uintptr_t a)
-{
-	uint64_t v;
-
-	asm volatile("movq $-1, %0\n\tmovb (%1), %b0"
-		     : "=&r"(v) : "r"(a) : "memory");
-	return v;
-}
-
 /* 8A /r with ModRM.reg = 4 and no REX: the destination is AH. */
 static uint64_t ld8_ah(uintptr_t a)
 {
@@ -96,59 +83,6 @@ static uint64_t ld8_ah(uintptr_t a)
 
 	asm volatile("movq $0x1111, %%rax\n\tmovb (%1), %%ah"
 		     : "=&a"(v) : "D"(a) : "memory");
-	return v;
-}
-
-/* 0F B6 /r, 0F B7 /r */
-static uint32_t ldzx8(uintptr_t a)
-{
-	uint32_t v;
-
-	asm volatile("movl $-1, %0\n\tmovzbl (%1), %0"
-		     : "=&r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static uint32_t ldzx16(uintptr_t a)
-{
-	uint32_t v;
-
-	asm volatile("movl $-1, %0\n\tmovzwl (%1), %0"
-		     : "=&r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-/* REX.W 0F BE /r, REX.W 0F BF /r (MOVSXD is left out: no driver uses it) */
-static uint64_t ldsx8(uintptr_t a)
-{
-	uint64_t v;
-
-	asm volatile("movsbq (%1), %0" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static uint64_t ldsx16(uintptr_t a)
-{
-	uint64_t v;
-
-	asm volatile("movswq (%1), %0" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-/* 8B /r 32-bit and 8A /r at offsets with no register behind them. */
-static uint32_t ld32(uintptr_t a)
-{
-	uint32_t v;
-
-	asm volatile("movl (%1), %0" : "=r"(v) : "r"(a) : "memory");
-	return v;
-}
-
-static uint8_t ld8(uintptr_t a)
-{
-	uint8_t v;
-
-	asm volatile("movb (%1), %0" : "=q"(v) : "r"(a) : "memory");
 	return v;
 }
 

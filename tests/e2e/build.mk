@@ -3,12 +3,12 @@
 # docs/testing.md)
 #
 #   make e2e [HOST=svm|vmx|all] [SCENARIOS="testguest kill"]
-#   make demo [DEMO=testguest|linux]
+#   make demo [DEMO=linux|testguest]
 #   make bench
 
 HOST		?= svm
 SCENARIOS	?=
-DEMO		?= testguest
+DEMO		?= linux
 
 # Hostile-ioctl tester: static (only libc) so it runs in any initramfs.
 E2E_HOSTILE	:= $(BUILD)/bin/hxen-hostile
@@ -32,7 +32,7 @@ $(E2E_XENCORE): tests/e2e/xen_core.c include/hxen/hxen.h kmod/xen/xen_abi.h
 # headers (build/e2e/kdir), whatever kernel this machine runs.
 .PHONY: e2e-kernel e2e-kmod
 e2e-kernel:
-	$(Q)tests/e2e/fetch-kernel.sh >/dev/null
+	$(Q)BUILD=$(BUILD) tests/e2e/fetch-kernel.sh >/dev/null
 e2e-kmod: e2e-kernel
 	$(Q)$(MAKE) --no-print-directory kmod KDIR="$$(cat $(BUILD)/e2e/kdir)"
 

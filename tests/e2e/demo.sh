@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo [DEMO=testguest|linux]: run one guest under hxen with its
+# make demo [DEMO=linux|testguest]: run one guest under hxen with its
 # console on this terminal.
 #
 # Natively when this machine can load hxen.ko (/proc/modules exists and
@@ -13,7 +13,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-build}
 [[ "$build" = /* ]] || build=$top/$build
-demo=${DEMO:-testguest}
+demo=${DEMO:-linux}
 [ -f "$top/tests/e2e/demos/$demo.sh" ] ||
 	{ echo "demo: unknown DEMO=$demo (have: $(cd "$top/tests/e2e/demos" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
 
@@ -38,11 +38,35 @@ echo "demo: the host's serial console is this terminal; Ctrl-C ends QEMU."
 initrd=$build/e2e/demo-initrd.gz
 BUILD=$build "$top/tests/e2e/mkinitramfs.sh" "$initrd" >/dev/null
 
-chardev=stdio,id=con,signal=on
-[ -t 0 ] || chardev=stdio,id=con,signal=off
-exec timeout --foreground "${E2E_TIMEOUT:-3600}" \
+run_qemu() {
+	timeout --foreground "${E2E_TIMEOUT:-3600}" \
 	qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -smp "${E2E_SMP:-2}" \
 	-m "${E2E_MEM:-1024}" -nodefaults -display none -no-reboot \
-	-chardev "$chardev" -serial chardev:con \
+	-chardev "$1" -serial chardev:con \
 	-kernel "$build/e2e/kernel/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=demo e2e_demo=$demo e2e_host=svm e2e_scale=1"
+}
+
+if [ -t 0 ]; then
+	run_qemu stdio,id=con,signal=on
+	exit $?
+fi
+# Piped input: hold it back until the guest's shell is up (DEMO_READY, a
+# pattern in the console output), or the emulated host's serial port
+# start-up and the guest's boot would eat the first bytes.
+ready=${DEMO_READY:-hxen-guest#}
+out=$(mktemp "${TMPDIR:-/tmp}/hxen-demo.XXXXXX")
+trap 'rm -f "$out"' EXIT
+set +e +o pipefail	# the status is QEMU's, whatever the feeder did
+{
+	t=0
+	while ! grep -q -- "$ready" "$out" 2>/dev/null; do
+		# the demo ended (or never will): drop the input
+		grep -q '@@E2E-END' "$out" 2>/dev/null && exit 0
+		sleep 0.5
+		t=$((t + 1))
+		[ $t -lt $(( 2 * ${E2E_TIMEOUT:-3600} )) ] || exit 0
+	done
+	cat
+} | run_qemu stdio,id=con,signal=off | tee "$out"
+exit "${PIPESTATUS[1]}"

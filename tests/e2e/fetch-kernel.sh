@@ -19,7 +19,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-out=${E2E_OUT:-$top/build/e2e}
+build=${BUILD:-build}
+[[ "$build" = /* ]] || build=$top/$build
+out=${E2E_OUT:-$build/e2e}
 flavour=${1:-${E2E_FLAVOUR:-amd64}}
 
 die() { echo "fetch-kernel: $*" >&2; exit 1; }

@@ -4,9 +4,11 @@
 # sourced after /e2e/lib.sh inside the emulated host.  The guest is the
 # bundled one (tools/mkguest.sh): Debian's kernel, busybox shell on hvc0.
 #
+#   lx_boot [monitor options...]    start, wait for init and the shell
 #   lx_start [monitor options...]   start hxen-monitor, console on a FIFO
 #   lx_wait PATTERN SECONDS [N]     wait until PATTERN occurs N times
 #   lx_send LINE                    type a line on the guest console
+#   lx_ready [TRIES]                wait until the shell answers
 #   lx_finish SECONDS               wait for the monitor; sets LX_RC
 #   lx_stop                         kill the monitor (cleanup)
 
@@ -97,6 +99,20 @@ lx_boot() {
 		fail "guest did not reach its init within ${LX_BOOT_TIMEOUT:-300} s; last line: $(tail -n1 "$LX_OUT")"
 	fi
 	note "guest booted to init in $(( $(date +%s) - LX_T0 )) s"
-	# the shell on hvc0 prints its prompt when it is ready for input
-	lx_wait 'hxen-guest#' 60 || { lx_show 20; lx_stop; fail "no shell prompt on hvc0"; }
+	lx_ready || { lx_show 20; lx_stop; fail "the shell on hvc0 does not answer"; }
+}
+
+# lx_ready: ask until the shell on hvc0 answers (it may not be reading
+# yet, or the guest may have just rebooted).  Each round uses a new tag.
+LX_READY=0
+lx_ready() {
+	_i=0
+	while [ $_i -lt "${1:-30}" ]; do
+		LX_READY=$((LX_READY + 1))
+		lx_send "echo @@READY-$LX_READY-"
+		lx_wait "^@@READY-$LX_READY-" 3 && return 0
+		lx_alive || return 1
+		_i=$((_i + 1))
+	done
+	return 1
 }

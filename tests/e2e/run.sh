@@ -75,7 +75,7 @@ if ! flock -n 9; then
 fi
 
 # --- kernel and initramfs (shared by both hosts) ---------------------------
-"$here/fetch-kernel.sh" >/dev/null
+BUILD=$build "$here/fetch-kernel.sh" >/dev/null
 kver=$(cat "$e2e/kernel/version")
 vmlinuz=$e2e/kernel/vmlinuz
 initrd=$e2e/initrd.gz
@@ -92,6 +92,19 @@ kill_tree() {
 	kill "-$2" "$1" 2>/dev/null || true
 }
 
+# The emulator runs in a session of its own: Ctrl-C or a kill of this
+# script must not leave it behind.
+emu_pid=
+on_exit() {
+	if [ -n "$emu_pid" ] && kill -0 "$emu_pid" 2>/dev/null; then
+		echo "run.sh: interrupted: killing the emulator (pid $emu_pid)" >&2
+		kill_tree "$emu_pid" KILL
+	fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 # run_emulator DIR RAWLOG LIMIT CMD...: runs CMD in DIR, prints marker lines
 # of RAWLOG as they arrive; sets timed_out=SECONDS when it had to be killed.
 run_emulator() {
@@ -100,6 +113,7 @@ run_emulator() {
 	timed_out=
 	(cd "$dir" && exec setsid "$@" </dev/null >"$dir/emulator.out" 2>&1) &
 	pid=$!
+	emu_pid=$pid
 	t0=$SECONDS
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
@@ -134,6 +148,7 @@ run_emulator() {
 		fi
 	done
 	wait "$pid" 2>/dev/null || true
+	emu_pid=
 	# tail of the log the loop may not have printed yet
 	[ -f "$raw" ] && sed -n "$((done_lines + 1)),\$p" "$raw" | tr -d '\r' |
 		grep -a -E '@@(SCENARIO|PASS|FAIL|E2E-END)' | sed 's/^/  /' || true

@@ -3,11 +3,12 @@
  * hxen-xen-core: the module's Xen layer driven through the real hardware
  * path, inside the emulated host (tests/e2e/scenarios/44-xen-core.sh).
  *
- * A 32-bit flat protected-mode guest (paging off, so guest-virtual =
- * guest-physical) runs tiny stubs: "vmmcall/vmcall; out 0x80" for each
- * hypercall (registers set from here with the 32-bit convention EBX, ECX,
- * EDX, ESI, EDI), cpuid, wrmsr and a memory read; an IDT gate for the
- * upcall vector 0xF3 counts upcalls.  Checked: CPUID leaves, dispatch,
+ A 64-bit guest (as PVH Linux: 4-level page tables, hypercall pointers
+ * are kernel virtual addresses at 0xffff888000000000 + GPA, RDI, RSI, RDX
+ * arguments) runs tiny stubs: "vmmcall/vmcall; out 0x80" for each
+ * hypercall, cpuid, wrmsr and a memory read; an IDT gate for the upcall
+ * vector 0xF3 counts upcalls.  A first check runs in 32-bit protected
+ * mode with paging off (EBX, ECX, EDX arguments).  Checked: CPUID leaves, dispatch,
  * xen_version, shared_info adoption and pvclock, HVM params, VIRQ_TIMER on
  * the hrtimer waking HLT, kick/notify eventfds, monitor bind/unbind,
  * grant-frame mapping in the nested page table, the hypercall page,
@@ -40,12 +41,21 @@
 #define ST_READ		0x1030
 #define ST_IDLE_HLT	0x1040
 #define ST_IDLE_NOP	0x1050
-#define HANDLER		0x2000
+#define HANDLER		0x2000		/* vCPU 0's upcall handler */
+#define HANDLER1	0x2100		/* vCPU 1's */
 #define COUNTER		0x3000
-#define VIPTR		0x3004
+#define VIPTR		0x3004		/* vCPU 0's vcpu_info address */
+#define VIPTR1		0x3008		/* vCPU 1's */
 #define SCRATCH		0x4000
 #define HCPAGE		0x5000
 #define STACK		0x8000
+#define PML4		0x9000
+#define PDPT		0xa000
+#define PD0		0xb000		/* 0..1 GiB, 2 MiB pages */
+#define PD2		0xc000		/* 2..3 GiB (grant frame) */
+#define IDT1		0xd000		/* vCPU 1's IDT */
+#define STACK1		0x7800
+#define KVA		0xffff888000000000ULL	/* PML4 slot 273: GPA 0 */
 #define SHINFO_GFN	0x10
 #define VINFO_GFN	0x11
 #define GNT_GFN		0x80000		/* 2 GiB: not RAM */
@@ -54,7 +64,13 @@
 static int ncase, nbad, vcpu;
 static u8 *ram;
 static struct hxen_run *run;
-static int amd;
+static int amd, long_mode;
+
+/* A hypercall pointer: kernel virtual address in long mode. */
+static u64 gva(u64 gpa)
+{
+	return long_mode ? KVA + gpa : gpa;
+}
 
 static void check(int ok, const char *fmt, ...)
 {
@@ -81,34 +97,56 @@ static void put(u64 gpa, const void *p, size_t n)
 	memcpy(ram + gpa, p, n);
 }
 
-/* Run from @rip with @r until an OUT; returns the port, or -1. */
-static int run_at(u64 rip, struct hxen_regs *r)
+/* Run vCPU @fd from @rip with @r until an OUT; returns the port, or -1. */
+static int run_on(int fd, struct hxen_run *rp, u64 rip, u64 rsp, struct hxen_regs *r)
 {
 	r->rip = rip;
 	r->rflags = 2;
-	r->rsp = STACK;
-	if (ioctl(vcpu, HXEN_SET_REGS, r) < 0)
+	r->rsp = rsp;
+	if (ioctl(fd, HXEN_SET_REGS, r) < 0)
 		die("SET_REGS");
 	for (;;) {
-		if (ioctl(vcpu, HXEN_RUN, 0) < 0 && errno != EINTR)
+		if (ioctl(fd, HXEN_RUN, 0) < 0 && errno != EINTR)
 			die("RUN");
-		if (run->exit_reason == HXEN_EXIT_INTR)
+		if (rp->exit_reason == HXEN_EXIT_INTR)
 			continue;
-		if (ioctl(vcpu, HXEN_GET_REGS, r) < 0)
+		if (ioctl(fd, HXEN_GET_REGS, r) < 0)
 			die("GET_REGS");
-		if (run->exit_reason == HXEN_EXIT_IO && run->io.direction == HXEN_IO_OUT)
-			return run->io.port;
+		if (rp->exit_reason == HXEN_EXIT_IO && rp->io.direction == HXEN_IO_OUT)
+			return rp->io.port;
 		return -1;
 	}
 }
 
-static long hcall(u32 nr, u32 a0, u32 a1, u32 a2)
+static int run_at(u64 rip, struct hxen_regs *r)
 {
-	struct hxen_regs r = { .rax = nr, .rbx = a0, .rcx = a1, .rdx = a2 };
+	return run_on(vcpu, run, rip, STACK, r);
+}
 
+/* RDI, RSI, RDX in long mode; EBX, ECX, EDX in 32-bit mode. */
+static void hcall_regs(struct hxen_regs *r, u64 nr, u64 a0, u64 a1, u64 a2)
+{
+	memset(r, 0, sizeof(*r));
+	r->rax = nr;
+	if (long_mode) {
+		r->rdi = a0;
+		r->rsi = a1;
+		r->rdx = a2;
+	} else {
+		r->rbx = a0;
+		r->rcx = a1;
+		r->rdx = a2;
+	}
+}
+
+static long hcall(u64 nr, u64 a0, u64 a1, u64 a2)
+{
+	struct hxen_regs r;
+
+	hcall_regs(&r, nr, a0, a1, a2);
 	if (run_at(ST_HCALL, &r) != 0x80)
 		return -1000 - run->exit_reason;
-	return (int32_t)r.rax;
+	return long_mode ? (long)r.rax : (int32_t)r.rax;
 }
 
 static u64 now_ns(void)
@@ -157,18 +195,42 @@ static void setup_guest(void)
 	static const u8 rd[] = { 0x8b, 0x03, 0xe6, 0x80, 0xf4 };
 	static const u8 idle_hlt[] = { 0xfb, 0xf4, 0xfa, 0xe6, 0x81, 0xf4 };
 	static const u8 idle_nop[] = { 0xfb, 0x90, 0x90, 0x90, 0xfa, 0xe6, 0x81, 0xf4 };
-	/* push eax; mov eax,[VIPTR]; mov byte [eax],0; inc dword [COUNTER]; pop eax; iret */
-	static const u8 handler[] = {
-		0x50, 0xa1, VIPTR & 0xff, VIPTR >> 8, 0, 0, 0xc6, 0x00, 0x00,
-		0xff, 0x05, COUNTER & 0xff, COUNTER >> 8, 0, 0, 0x58, 0xcf,
+	/*
+	 * push rax; mov eax,[VIPTR]; mov byte [rax],0; inc dword [COUNTER];
+	 * pop rax; iretq.  Like Linux it clears its own upcall_pending (the
+	 * upcall is level-like) and does not EOI.
+	 */
+	u8 handler[] = {
+		0x50, 0x8b, 0x04, 0x25, VIPTR & 0xff, VIPTR >> 8, 0, 0,
+		0xc6, 0x00, 0x00,
+		0xff, 0x04, 0x25, COUNTER & 0xff, COUNTER >> 8, 0, 0,
+		0x58, 0x48, 0xcf,
 	};
-	u64 gdt[3] = { 0, 0x00cf9b000000ffffULL, 0x00cf93000000ffffULL };
-	u64 gate = (HANDLER & 0xffff) | (0x08ULL << 16) | (0x8eULL << 40) |
-		   ((u64)(HANDLER >> 16) << 48);
+	/* null, 32-bit code, data, 64-bit code */
+	u64 gdt[4] = { 0, 0x00cf9b000000ffffULL, 0x00cf93000000ffffULL,
+		       0x00af9b000000ffffULL };
+	u64 gate[2] = { (HANDLER & 0xffff) | (0x18ULL << 16) | (0x8eULL << 40) |
+			((u64)(HANDLER >> 16) << 48), 0 };
+	u64 gate1[2] = { (HANDLER1 & 0xffff) | (0x18ULL << 16) | (0x8eULL << 40) |
+			 ((u64)(HANDLER1 >> 16) << 48), 0 };
+	u32 vi1 = SHINFO_GFN * 4096 + 64;
+	u64 *pml4 = (u64 *)(ram + PML4), *pdpt = (u64 *)(ram + PDPT);
+	u64 *pd0 = (u64 *)(ram + PD0), *pd2 = (u64 *)(ram + PD2);
 	u32 vi = SHINFO_GFN * 4096;
+	unsigned int i;
 
 	put(GDT, gdt, sizeof(gdt));
-	put(IDT + UPCALL * 8, &gate, 8);
+	put(IDT + UPCALL * 16, gate, sizeof(gate));
+	put(IDT1 + UPCALL * 16, gate1, sizeof(gate1));
+	/* Identity map of 0-1 GiB and 2-3 GiB, and the same at KVA. */
+	pml4[0] = PDPT | 3;
+	pml4[(KVA >> 39) & 511] = PDPT | 3;
+	pdpt[0] = PD0 | 3;
+	pdpt[2] = PD2 | 3;
+	for (i = 0; i < 512; i++) {
+		pd0[i] = ((u64)i << 21) | 0x83;
+		pd2[i] = (0x80000000ULL + ((u64)i << 21)) | 0x83;
+	}
 	put(ST_HCALL, amd ? hcall_vmmcall : hcall_vmcall, sizeof(hcall_vmmcall));
 	put(ST_CPUID, cpuid, sizeof(cpuid));
 	put(ST_WRMSR, wrmsr, sizeof(wrmsr));
@@ -176,19 +238,22 @@ static void setup_guest(void)
 	put(ST_IDLE_HLT, idle_hlt, sizeof(idle_hlt));
 	put(ST_IDLE_NOP, idle_nop, sizeof(idle_nop));
 	put(HANDLER, handler, sizeof(handler));
+	handler[4] = VIPTR1 & 0xff;
+	put(HANDLER1, handler, sizeof(handler));
 	put(VIPTR, &vi, 4);
+	put(VIPTR1, &vi1, 4);
 }
 
-static void flat_sregs(void)
+static void flat_sregs_on(int fd, bool lm, u64 idt)
 {
 	struct hxen_sregs s;
 	struct hxen_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = 0x08, .type = 0xb,
-		.present = 1, .db = 1, .s = 1, .g = 1,
+		.base = 0, .limit = 0xffffffff, .selector = lm ? 0x18 : 0x08, .type = 0xb,
+		.present = 1, .db = !lm, .l = lm, .s = 1, .g = 1,
 	};
 	struct hxen_segment data = code;
 
-	if (ioctl(vcpu, HXEN_GET_SREGS, &s) < 0)
+	if (ioctl(fd, HXEN_GET_SREGS, &s) < 0)
 		die("GET_SREGS");
 	data.selector = 0x10;
 	data.type = 0x3;
@@ -201,14 +266,21 @@ static void flat_sregs(void)
 	memset(&s.ldt, 0, sizeof(s.ldt));
 	s.ldt.unusable = 1;
 	s.gdt.base = GDT;
-	s.gdt.limit = 23;
-	s.idt.base = IDT;
-	s.idt.limit = 256 * 8 - 1;
-	s.cr0 = 0x11;
-	s.cr4 = 0;
-	s.efer = 0;
-	if (ioctl(vcpu, HXEN_SET_SREGS, &s) < 0)
+	s.gdt.limit = 31;
+	s.idt.base = idt;
+	s.idt.limit = 256 * 16 - 1;
+	s.cr0 = lm ? 0x80000011 : 0x11;		/* PG, ET, PE */
+	s.cr3 = lm ? PML4 : 0;
+	s.cr4 = lm ? 0x20 : 0;			/* PAE */
+	s.efer = lm ? 0x500 : 0;		/* LMA, LME */
+	if (ioctl(fd, HXEN_SET_SREGS, &s) < 0)
 		die("SET_SREGS");
+}
+
+static void flat_sregs(bool lm)
+{
+	flat_sregs_on(vcpu, lm, IDT);
+	long_mode = lm;
 }
 
 static void test_cpuid(void)
@@ -239,16 +311,18 @@ static void test_small_hcalls(void)
 
 	check(hcall(XEN_HC_xen_version, XENVER_version, 0, 0) == 0x4000f, "xen_version 4.15");
 	put(SCRATCH, fi, sizeof(fi));
-	rc = hcall(XEN_HC_xen_version, XENVER_get_features, SCRATCH, 0);
+	rc = hcall(XEN_HC_xen_version, XENVER_get_features, gva(SCRATCH), 0);
 	memcpy(fi, ram + SCRATCH, sizeof(fi));
 	check(rc == 0 && fi[1] == XEN_FEATURES_SUBMAP0, "XENVER_get_features: %ld, %#x", rc, fi[1]);
 	check(hcall(99, 0, 0, 0) == -XE_NOSYS, "unknown hypercall: -ENOSYS");
-	check(hcall(XEN_HC_event_channel_op, EVTCHNOP_init_control, SCRATCH, 0) == -XE_NOSYS,
+	check(hcall(XEN_HC_event_channel_op, EVTCHNOP_init_control, gva(SCRATCH), 0) == -XE_NOSYS,
 	      "EVTCHNOP_init_control: -ENOSYS (2-level)");
-	check(hcall(XEN_HC_hvm_op, HVMOP_pagetable_dying, SCRATCH, 0) == -XE_NOSYS,
+	check(hcall(XEN_HC_hvm_op, HVMOP_pagetable_dying, gva(SCRATCH), 0) == -XE_NOSYS,
 	      "HVMOP_pagetable_dying: -ENOSYS");
-	check(hcall(XEN_HC_xen_version, XENVER_get_features, 0x7ff00000, 0) == -XE_FAULT,
+	check(hcall(XEN_HC_xen_version, XENVER_get_features, gva(0x7ff00000), 0) == -XE_FAULT,
 	      "pointer outside guest RAM: -EFAULT");
+	check(hcall(XEN_HC_xen_version, XENVER_get_features, 0x100000000000ULL, 0) == -XE_FAULT,
+	      "unmapped guest-virtual pointer: -EFAULT");
 }
 
 static void test_shared_info(u64 t_config)
@@ -262,7 +336,7 @@ static void test_shared_info(u64 t_config)
 
 	memset(ram + SHINFO_GFN * 4096UL, 0x55, 4096);
 	put(SCRATCH, &a, sizeof(a));
-	rc = hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, SCRATCH, 0);
+	rc = hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, gva(SCRATCH), 0);
 	check(rc == 0 && shinfo()->evtchn_mask[0] == 0, "add_to_physmap(shared_info): %ld", rc);
 	check(t->version && !(t->version & 1) && t->tsc_to_system_mul,
 	      "pvclock filled: version %u mul %u shift %d flags %u", t->version,
@@ -285,7 +359,7 @@ static long set_param_guest(u32 index, u64 value)
 	struct xen_hvm_param p = { .domid = XEN_DOMID_SELF, .index = index, .value = value };
 
 	put(SCRATCH, &p, sizeof(p));
-	return hcall(XEN_HC_hvm_op, HVMOP_set_param, SCRATCH, 0);
+	return hcall(XEN_HC_hvm_op, HVMOP_set_param, gva(SCRATCH), 0);
 }
 
 static void test_params(int vm)
@@ -296,7 +370,7 @@ static void test_params(int vm)
 
 	check(ioctl(vm, HXEN_XEN_SET_PARAM, &mp) == 0, "monitor sets STORE_PFN");
 	put(SCRATCH, &p, sizeof(p));
-	rc = hcall(XEN_HC_hvm_op, HVMOP_get_param, SCRATCH, 0);
+	rc = hcall(XEN_HC_hvm_op, HVMOP_get_param, gva(SCRATCH), 0);
 	memcpy(&p, ram + SCRATCH, sizeof(p));
 	check(rc == 0 && p.value == 0xfeffc, "guest reads STORE_PFN %#llx",
 	      (unsigned long long)p.value);
@@ -311,7 +385,7 @@ static u32 bind_virq_timer(void)
 	long rc;
 
 	put(SCRATCH, &b, sizeof(b));
-	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_bind_virq, SCRATCH, 0);
+	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_bind_virq, gva(SCRATCH), 0);
 	memcpy(&b, ram + SCRATCH, sizeof(b));
 	check(rc == 0 && b.port > 0, "bind_virq(TIMER): port %u", b.port);
 	return b.port;
@@ -322,7 +396,7 @@ static long singleshot(u64 deadline)
 	struct xen_vcpu_set_singleshot_timer st = { .timeout_abs_ns = deadline };
 
 	put(SCRATCH, &st, sizeof(st));
-	return hcall(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, SCRATCH);
+	return hcall(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, gva(SCRATCH));
 }
 
 static void test_timer(void)
@@ -375,14 +449,14 @@ static void test_monitor_ports(int vm)
 	check(run_at(ST_IDLE_NOP, &r) == 0x81 && counter() == c0 + 1, "upcall for the kick");
 	clear_events();
 	put(SCRATCH, &port, 4);
-	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_send, SCRATCH, 0);
+	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_send, gva(SCRATCH), 0);
 	if (read(notify, &cnt, 8) != 8)
 		cnt = 0;
 	check(rc == 0 && cnt == 1,
 	      "guest send signals notify_fd (%ld, count %llu)", rc, (unsigned long long)cnt);
 
 	put(SCRATCH, &au, sizeof(au));
-	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, SCRATCH, 0);
+	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, gva(SCRATCH), 0);
 	memcpy(&au, ram + SCRATCH, sizeof(au));
 	check(rc == 0 && au.port > 0 && au.port != port, "alloc_unbound: port %u", au.port);
 	b.port = au.port;
@@ -398,7 +472,7 @@ static void test_monitor_ports(int vm)
 
 	/* Guest close: the kick no longer reaches the port. */
 	put(SCRATCH, &port, 4);
-	check(hcall(XEN_HC_event_channel_op, EVTCHNOP_close, SCRATCH, 0) == 0, "close port %u", port);
+	check(hcall(XEN_HC_event_channel_op, EVTCHNOP_close, gva(SCRATCH), 0) == 0, "close port %u", port);
 	if (write(kick, &one, 8) != 8)
 		die("write kick");
 	check(!(shinfo()->evtchn_pending[port / 64] >> (port % 64) & 1),
@@ -418,12 +492,12 @@ static void test_grant(u8 *gnt)
 	long rc;
 
 	put(SCRATCH, &q, sizeof(q));
-	rc = hcall(XEN_HC_grant_table_op, GNTTABOP_query_size, SCRATCH, 1);
+	rc = hcall(XEN_HC_grant_table_op, GNTTABOP_query_size, gva(SCRATCH), 1);
 	memcpy(&q, ram + SCRATCH, sizeof(q));
 	check(rc == 0 && q.max_nr_frames == 2 && q.status == 0, "query_size: max %u",
 	      q.max_nr_frames);
 	put(SCRATCH, &a, sizeof(a));
-	rc = hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, SCRATCH, 0);
+	rc = hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, gva(SCRATCH), 0);
 	check(rc == 0, "add_to_physmap(grant_table 1 at 2 GiB): %ld", rc);
 	*(volatile u32 *)(gnt + 4096 + 16) = 0xfeedf00d;
 	rc = run_at(ST_READ, &r);
@@ -431,12 +505,12 @@ static void test_grant(u8 *gnt)
 	      "guest reads the monitor's grant frame: %#x", (u32)r.rax);
 	a.idx = 2;
 	put(SCRATCH, &a, sizeof(a));
-	check(hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, SCRATCH, 0) == -XE_INVAL,
+	check(hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, gva(SCRATCH), 0) == -XE_INVAL,
 	      "frame index >= max: -EINVAL");
 	a.idx = 0;
 	a.gpfn = 0x20;	/* RAM */
 	put(SCRATCH, &a, sizeof(a));
-	check(hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, SCRATCH, 0) == -XE_INVAL,
+	check(hcall(XEN_HC_memory_op, XENMEM_add_to_physmap, gva(SCRATCH), 0) == -XE_INVAL,
 	      "grant frame over RAM: -EINVAL");
 }
 
@@ -459,14 +533,14 @@ static void test_vcpu_info(void)
 	long rc;
 
 	put(SCRATCH, &v, sizeof(v));
-	rc = hcall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, SCRATCH);
+	rc = hcall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, gva(SCRATCH));
 	check(rc == 0 && vi->evtchn_pending_sel == ~0ULL && vi->evtchn_upcall_pending == 1 &&
 	      vi->time.tsc_to_system_mul, "register_vcpu_info: copied, sel ~0, upcall pending");
 	put(VIPTR, &addr, 4);
 	check(run_at(ST_IDLE_NOP, &r) == 0x81 && counter() == c0 + 1,
 	      "upcall from the registered vcpu_info");
 	put(SCRATCH, &v, sizeof(v));
-	check(hcall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, SCRATCH) == -XE_BUSY,
+	check(hcall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, gva(SCRATCH)) == -XE_BUSY,
 	      "second registration: -EBUSY");
 	vi->evtchn_pending_sel = 0;
 }
@@ -474,26 +548,27 @@ static void test_vcpu_info(void)
 static void test_poll(void)
 {
 	struct xen_evtchn_bind_ipi bi = { .vcpu = 0 };
-	struct xen_sched_poll p = { .ports = SCRATCH + 64, .nr_ports = 1 };
+	struct xen_sched_poll p = { .ports = gva(SCRATCH + 64), .nr_ports = 1 };
 	u64 t0;
 	long rc;
 
 	put(SCRATCH, &bi, sizeof(bi));
-	hcall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, SCRATCH, 0);
+	hcall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, gva(SCRATCH), 0);
 	memcpy(&bi, ram + SCRATCH, sizeof(bi));
 	shinfo()->evtchn_mask[bi.port / 64] |= 1ULL << (bi.port % 64);
 	p.timeout = guest_ns() + 30000000;
 	put(SCRATCH, &p, sizeof(p));
 	put(SCRATCH + 64, &bi.port, 4);
 	t0 = now_ns();
-	rc = hcall(XEN_HC_sched_op, SCHEDOP_poll, SCRATCH, 0);
+	rc = hcall(XEN_HC_sched_op, SCHEDOP_poll, gva(SCRATCH), 0);
 	t0 = now_ns() - t0;
 	check(rc == 0 && t0 >= 20000000, "SCHEDOP_poll on a masked port: times out after %llu us",
 	      (unsigned long long)t0 / 1000);
 	shinfo()->evtchn_pending[bi.port / 64] |= 1ULL << (bi.port % 64);
 	p.timeout = 0;
 	put(SCRATCH, &p, sizeof(p));
-	check(hcall(XEN_HC_sched_op, SCHEDOP_poll, SCRATCH, 0) == 0, "poll of a pending port returns");
+	check(hcall(XEN_HC_sched_op, SCHEDOP_poll, gva(SCRATCH), 0) == 0,
+	      "poll of a pending port returns");
 }
 
 static void *kick_later(void *arg)
@@ -512,7 +587,7 @@ static void test_poll_kick(int vm)
 	int kick = eventfd(0, EFD_NONBLOCK);
 	struct hxen_evtchn_bind b = { .flags = HXEN_EVTCHN_ALLOC, .notify_fd = -1,
 				      .kick_fd = kick };
-	struct xen_sched_poll p = { .ports = SCRATCH + 64, .nr_ports = 1 };
+	struct xen_sched_poll p = { .ports = gva(SCRATCH + 64), .nr_ports = 1 };
 	pthread_t th;
 	u64 t0;
 	long rc;
@@ -524,7 +599,7 @@ static void test_poll_kick(int vm)
 	put(SCRATCH + 64, &b.port, 4);
 	t0 = now_ns();
 	pthread_create(&th, NULL, kick_later, &kick);
-	rc = hcall(XEN_HC_sched_op, SCHEDOP_poll, SCRATCH, 0);
+	rc = hcall(XEN_HC_sched_op, SCHEDOP_poll, gva(SCRATCH), 0);
 	t0 = now_ns() - t0;
 	pthread_join(th, NULL);
 	check(rc == 0 && t0 >= 15000000 && (shinfo()->evtchn_pending[b.port / 64] >> (b.port % 64) & 1),
@@ -533,11 +608,73 @@ static void test_poll_kick(int vm)
 	close(kick);
 }
 
+struct idle_vcpu {
+	int fd;
+	struct hxen_run *run;
+	int out;
+	u64 woke;
+};
+
+static void *idle_thread(void *arg)
+{
+	struct idle_vcpu *iv = arg;
+	struct hxen_regs r = { 0 };
+
+	iv->out = run_on(iv->fd, iv->run, ST_IDLE_HLT, STACK1, &r);
+	iv->woke = now_ns();
+	return NULL;
+}
+
+/*
+ * vCPU 1 (created after HXEN_XEN_CONFIG) halts in its own thread; vCPU 0
+ * sends on an IPI port bound to vCPU 1, whose upcall wakes it.
+ */
+static void test_second_vcpu(int vm)
+{
+	struct hxen_create_vcpu cv = { .id = 1 };
+	struct xen_evtchn_bind_ipi bi = { .vcpu = 1 };
+	struct idle_vcpu iv = { .out = -2 };
+	struct hxen_regs r;
+	pthread_t th;
+	u32 c0 = counter();
+	u64 sent;
+	long rc;
+
+	iv.fd = ioctl(vm, HXEN_CREATE_VCPU, &cv);
+	if (iv.fd < 0)
+		die("CREATE_VCPU 1");
+	iv.run = mmap(NULL, HXEN_RUN_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, iv.fd, 0);
+	if (iv.run == MAP_FAILED)
+		die("mmap run page 1");
+	flat_sregs_on(iv.fd, true, IDT1);
+	r = (struct hxen_regs){ .rax = 0x40000004 };
+	check(run_on(iv.fd, iv.run, ST_CPUID, STACK1, &r) == 0x80 && r.rbx == 1,
+	      "vCPU 1: CPUID 0x40000004 EBX = 1");
+	put(SCRATCH, &bi, sizeof(bi));
+	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, gva(SCRATCH), 0);
+	memcpy(&bi, ram + SCRATCH, sizeof(bi));
+	check(rc == 0, "bind_ipi(vCPU 1): port %u", bi.port);
+	shinfo()->vcpu_info[1].evtchn_upcall_pending = 0;
+	pthread_create(&th, NULL, idle_thread, &iv);
+	usleep(50000);
+	check(iv.out == -2, "vCPU 1 sleeps in HLT");
+	sent = now_ns();
+	put(SCRATCH, &bi.port, 4);
+	rc = hcall(XEN_HC_event_channel_op, EVTCHNOP_send, gva(SCRATCH), 0);
+	pthread_join(th, NULL);
+	check(rc == 0 && iv.out == 0x81 && counter() == c0 + 1 &&
+	      (shinfo()->vcpu_info[1].evtchn_pending_sel >> (bi.port / 64) & 1),
+	      "IPI from vCPU 0 wakes vCPU 1 through its upcall (%llu us)",
+	      (unsigned long long)(iv.woke - sent) / 1000);
+	close(iv.fd);
+}
+
 static void test_shutdown(void)
 {
-	struct hxen_regs r = { .rax = XEN_HC_sched_op, .rbx = SCHEDOP_shutdown, .rcx = SCRATCH };
+	struct hxen_regs r;
 	u32 reason = 1;
 
+	hcall_regs(&r, XEN_HC_sched_op, SCHEDOP_shutdown, gva(SCRATCH), 0);
 	put(SCRATCH, &reason, 4);
 	run_at(ST_HCALL, &r);
 	check(run->exit_reason == HXEN_EXIT_XEN_SHUTDOWN && run->xen_shutdown.reason == 1,
@@ -587,7 +724,10 @@ int main(void)
 	check(ioctl(vm, HXEN_XEN_CONFIG, &cfg) == 0, "HXEN_XEN_CONFIG");
 	check(ioctl(vm, HXEN_XEN_CONFIG, &cfg) < 0 && errno == EEXIST, "second XEN_CONFIG: EEXIST");
 	setup_guest();
-	flat_sregs();
+	flat_sregs(false);
+	check(hcall(XEN_HC_xen_version, XENVER_version, 0, 0) == 0x4000f,
+	      "32-bit guest, paging off: xen_version through EBX/ECX/EDX");
+	flat_sregs(true);
 
 	test_cpuid();
 	test_small_hcalls();
@@ -600,6 +740,7 @@ int main(void)
 	test_vcpu_info();
 	test_poll();
 	test_poll_kick(vm);
+	test_second_vcpu(vm);
 	test_shutdown();
 
 	printf("1..%d\n", ncase);

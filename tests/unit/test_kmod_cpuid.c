@@ -61,9 +61,12 @@ static void test_leaf1(void)
 	c.has_lapic = true;
 	c.osxsave = true;
 	hx_cpuid(&c, 1, 0, o);
-	CU_ASSERT(o[HX_CPUID_ECX] & (1u << 21));
+	CU_ASSERT_FALSE(o[HX_CPUID_ECX] & (1u << 21));	/* xAPIC only */
 	CU_ASSERT(o[HX_CPUID_ECX] & (1u << 27));
 	CU_ASSERT(o[HX_CPUID_EDX] & (1u << 9));
+	c.has_x2apic = true;
+	hx_cpuid(&c, 1, 0, o);
+	CU_ASSERT(o[HX_CPUID_ECX] & (1u << 21));
 	/* no XSAVE support -> XSAVE, AVX hidden */
 	c.xcr0_supported = 0;
 	hx_cpuid(&c, 1, 0, o);

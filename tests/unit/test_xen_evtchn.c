@@ -298,11 +298,19 @@ static void test_monitor_ports(void)
 		CU_ASSERT_EQUAL(hx_xen_monitor_bind(xvm, &zero, false), -XE_INVAL);
 	}
 	/* Unbind: back to unbound; kicks are then ignored. */
-	CU_ASSERT_EQUAL(hx_xen_monitor_unbind(xvm, fe), 0);
+	CU_ASSERT_EQUAL(hx_xen_monitor_unbind(xvm, fe, false), 0);
 	CU_ASSERT_EQUAL(status(v0, fe).status, EVTCHNSTAT_unbound);
 	hx_xen_evtchn_raise(xvm, fe);
 	CU_ASSERT_FALSE(hx_test_bit64(s->evtchn_pending, fe));
-	CU_ASSERT_EQUAL(hx_xen_monitor_unbind(xvm, fe), -XE_INVAL);
+	CU_ASSERT_EQUAL(hx_xen_monitor_unbind(xvm, fe, false), -XE_INVAL);
+	/* A failed ALLOC bind frees its port again. */
+	{
+		u32 p = 0;
+
+		CU_ASSERT_EQUAL(hx_xen_monitor_bind(xvm, &p, true), 0);
+		CU_ASSERT_EQUAL(hx_xen_monitor_unbind(xvm, p, true), 0);
+		CU_ASSERT_EQUAL(status(v0, p).status, EVTCHNSTAT_closed);
+	}
 	/* Guest close of an interdomain port releases the monitor's end. */
 	CU_ASSERT_EQUAL(port_op(v0, EVTCHNOP_close, store), 0);
 	CU_ASSERT_EQUAL(fh.released[store], 1);

@@ -7,9 +7,9 @@
 
 need_dev
 need "$E2E_BIN/hxen-hostile"
-"$E2E_BIN/hxen-hostile" > /tmp/hostile.out 2>&1
-rc=$?
-cat /tmp/hostile.out
+# streamed, so a hang shows where it happened
+{ "$E2E_BIN/hxen-hostile" 2>&1; echo $? > /tmp/hostile.rc; } | tee /tmp/hostile.out
+rc=$(cat /tmp/hostile.rc)
 [ "$rc" = 0 ] || fail "$(grep '^not ok' /tmp/hostile.out | head -n1)${rc:+ (exit status $rc)}"
 res=$(tap_check /tmp/hostile.out) || fail "$(echo "$res" | tail -n1)"
 echo "$res"

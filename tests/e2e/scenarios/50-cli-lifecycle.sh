@@ -4,6 +4,10 @@
 # guest that runs forever (spin.elf), through the per-VM control sockets;
 # then the bad-input paths: unknown VM, duplicate name, a dead monitor's
 # stale socket, a socket of another user, a config with a typo.
+# Under Bochs (E2E_HOST=vmx) a spinning guest leaves its one emulated CPU
+# little time for anything else: there only create, list, pause, unpause,
+# destroy and the checks that start no VM run (the rest is host-independent
+# and runs on the SVM host).
 # e2e-timeout: 300
 . /e2e/lib.sh
 
@@ -72,6 +76,13 @@ state_is spin1 paused || fail "state is not paused after pause"
 $H pause spin1 2>/dev/null && fail "second pause did not fail"
 $H unpause spin1 || fail "unpause failed"
 state_is spin1 running || fail "state is not running after unpause"
+
+if [ "$E2E_HOST" = vmx ]; then
+	$H destroy spin1 || fail "destroy failed"
+	$H pause nosuchvm 2>/dev/null && fail "pause of an unknown VM succeeded"
+	echo "lifecycle (reduced for vmx) ok"
+	exit 0
+fi
 
 # --- duplicate name refused, by create and by the monitor itself ---
 $H create /tmp/spin.cfg 2>/tmp/dup.err && fail "second VM named spin1 was started"

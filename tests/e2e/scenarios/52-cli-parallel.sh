@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Eight VMs from a shell loop, in parallel, headless: each has its own
 # name, socket, console log and exit status, and none disturbs another.
+# Under Bochs (E2E_HOST=vmx: one emulated CPU, tens of times slower) three
+# VMs make the same point within the run's time budget.
 # e2e-timeout: 600
 . /e2e/lib.sh
 
@@ -17,8 +19,10 @@ memory = 32
 kernel = "$TESTGUEST"
 CFG
 
+N=8
+[ "$E2E_HOST" = vmx ] && N=3
 i=1
-while [ $i -le 8 ]; do
+while [ $i -le $N ]; do
 	( $H run /tmp/par.cfg name=par$i timeout=$((240 * S)) \
 		console_log=/tmp/par$i.log > /tmp/par$i.out 2>&1
 	  echo $? > /tmp/par$i.rc ) &
@@ -27,7 +31,7 @@ done
 wait
 bad=
 i=1
-while [ $i -le 8 ]; do
+while [ $i -le $N ]; do
 	rc=$(cat /tmp/par$i.rc)
 	echo "--- VM par$i: status $rc"
 	[ "$rc" = 0 ] || { bad="$bad par$i status $rc;"; cat /tmp/par$i.out; }

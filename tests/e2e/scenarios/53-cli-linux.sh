@@ -23,27 +23,32 @@ kernel = "$LX_G/vmlinuz"
 ramdisk = "$LX_G/initramfs.cpio.gz"
 cmdline = "$(cat "$LX_G/cmdline") quiet"
 console_log = "/tmp/lx.console"
-shutdown_grace = $((240 * S))
+shutdown_grace = $((120 * S))
 CFG
 $H create -q /tmp/lx.cfg || fail "create failed"
 
+# wait for the shell prompt on hvc0 (console_log gets all output)
+n=0
+until grep -q 'hxen-guest#' /tmp/lx.console 2>/dev/null; do
+	n=$((n + 1))
+	[ $n -gt $((300 * S)) ] && { tail -n 20 /tmp/lx.console | guest_prefix; fail "no shell prompt on hvc0"; }
+	sleep 1
+done
 # console: a FIFO held open feeds `hxen console`; its output is a file
 rm -f /tmp/lx.in; mkfifo /tmp/lx.in
 $H console lx < /tmp/lx.in > /tmp/lx.attach 2>&1 &
 cpid=$!
 exec 3> /tmp/lx.in
-n=0
-until grep -q '@@READY' /tmp/lx.attach; do
-	printf 'echo @@READ""Y\n' >&3
-	n=$((n + 1))
-	[ $n -gt $((60 * S)) ] && { tail -n 20 /tmp/lx.console | guest_prefix; fail "no shell on the console"; }
-	sleep 2
-done
+sleep 1
+grep -q 'hxen-guest#' /tmp/lx.attach || fail "console history lacks the prompt"
 printf 'echo "@@HV $(cat /sys/hypervisor/type)"\n' >&3
 n=0
 until grep -q '@@HV [a-z]' /tmp/lx.attach; do
 	n=$((n + 1))
-	[ $n -gt $((150 * S)) ] && { tail -n 15 /tmp/lx.attach | guest_prefix; fail "no answer through hxen console"; }
+	if [ $n -gt $((150 * S)) ]; then
+		tail -n 3 /tmp/lx.console | guest_prefix
+		fail "the shell on hvc0 does not answer through hxen console"
+	fi
 	sleep 0.2
 done
 grep -q '@@HV xen' /tmp/lx.attach || fail "hypervisor: $(grep '@@HV [a-z]' /tmp/lx.attach)"
@@ -57,5 +62,4 @@ exec 3>&-
 wait $cpid
 tail -n 5 /tmp/lx.console | guest_prefix
 grep -q "grace period" "$HXEN_RUNTIME_DIR/lx.log" && fail "the guest ignored the shutdown request"
-grep -q '@@HV xen' /tmp/lx.console || fail "console_log lacks the session"
 echo "linux cli ok"
