@@ -170,7 +170,7 @@ static void *console_thread(void *arg)
 		}
 		if (p[1].revents) {
 			drain_eventfd(c->wake_fd);
-			if (!c->running)
+			if (!__atomic_load_n(&c->running, __ATOMIC_ACQUIRE))
 				break;
 		}
 		if (p[0].revents)
@@ -295,7 +295,7 @@ void be_console_stop(struct be_console *c)
 	if (!c->running)
 		return;
 	ctl_console_clear_input("hvc0");
-	c->running = false;
+	__atomic_store_n(&c->running, false, __ATOMIC_RELEASE);
 	if (write(c->wake_fd, &one, sizeof(one)) < 0)
 		mon_warn("hvc0: wake: %s", strerror(errno));
 	pthread_join(c->thread, NULL);

@@ -65,7 +65,7 @@ static void *xenstore_thread(void *arg)
 		}
 		if (p[1].revents)
 			drain_eventfd(b->wake_fd);
-		if (!b->running)
+		if (!__atomic_load_n(&b->running, __ATOMIC_ACQUIRE))
 			break;
 		pthread_mutex_lock(&b->lock);
 		rc = xs_ring_pump(b->ring, b->conn);
@@ -123,7 +123,7 @@ void be_xenstore_stop(struct be_xenstore *b)
 {
 	if (!b->running)
 		return;
-	b->running = false;
+	__atomic_store_n(&b->running, false, __ATOMIC_RELEASE);
 	poke(b->wake_fd);
 	pthread_join(b->thread, NULL);
 	pthread_mutex_lock(&b->lock);

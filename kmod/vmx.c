@@ -26,6 +26,7 @@
 #include <asm/tlbflush.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/debugreg.h>
+#include <asm/tsc.h>
 #include "hx_vm.h"
 #include "hx_msr.h"
 #include "vmx.h"
@@ -39,6 +40,10 @@ struct vmx_pcpu {
 	struct vmx_vcpu *current_vmcs;
 };
 static DEFINE_PER_CPU(struct vmx_pcpu, vmx_pcpu);
+
+/* VMX-preemption timer value for one guest run (0: timer not in use). */
+#define VMX_WATCHDOG_MS	10
+static u32 vmx_watchdog_ticks;
 
 /* IA32_DEBUGCTL readable (Bochs has none): probed once. */
 static bool vmx_has_debugctl;
@@ -132,6 +137,12 @@ static int vmx_probe(struct hxen_caps *caps)
 		return -ENODEV;
 	}
 	vmx_compute_cr_masks();
+	if (vmx_cfg.pin & PIN_PREEMPT_TIMER) {
+		u64 t = ((u64)(tsc_khz ? tsc_khz : 1000000) * VMX_WATCHDOG_MS) >>
+			VMX_MISC_PREEMPT_SHIFT(m.misc);
+
+		vmx_watchdog_ticks = clamp_t(u64, t, 1, U32_MAX);
+	}
 	vmx_has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &fc);
 	caps->features |= HXEN_CAP_EPT | HXEN_CAP_VPID | HXEN_CAP_UNRESTRICTED;
 	caps->nr_asids = VMX_NR_VPIDS - 1;
@@ -634,6 +645,8 @@ static int vmx_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 	vmcs_write(VMCS_GUEST_RFLAGS, vcpu->regs.rflags | X86_EFLAGS_FIXED);
 	if (vx->reload_pdptes)
 		vmx_load_pdptes(vx);
+	if (vmx_watchdog_ticks)
+		vmcs_write(VMCS_PREEMPT_TIMER, vmx_watchdog_ticks);
 
 	local_irq_disable();
 	WRITE_ONCE(vcpu->guest_cpu, cpu);

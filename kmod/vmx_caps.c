@@ -32,11 +32,15 @@
  *    TPR shadow it would write the host's TPR); MOV DR exits so the guest
  *    never touches the host's debug registers;
  *  - RDTSCP, INVPCID and XSAVES stay disabled (#UD), matching the CPUID
- *    bits hx_cpuid.c hides.
+ *    bits hx_cpuid.c hides;
+ *  - the VMX-preemption timer, when offered, bounds every guest run as a
+ *    watchdog: Bochs 2.7 delivers no external-interrupt exit while the
+ *    guest runs with RFLAGS.IF=0, which would otherwise hang the host.
  */
 const struct vmx_ctl_req vmx_ctl_table[] = {
 	REQ(PIN, ON, PIN_EXT_INTR, "external-interrupt exiting"),
 	REQ(PIN, ON, PIN_NMI, "NMI exiting"),
+	REQ(PIN, OPTIONAL, PIN_PREEMPT_TIMER, "VMX-preemption timer"),
 	REQ(PROC, ON, PROC_HLT, "HLT exiting"),
 	REQ(PROC, ON, PROC_UNCOND_IO, "unconditional I/O exiting"),
 	REQ(PROC, ON, PROC_MSR_BITMAPS, "MSR bitmaps"),

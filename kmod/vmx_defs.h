@@ -40,6 +40,9 @@
 #define VMX_BASIC_MEMTYPE(b)		((__u32)((b) >> 50) & 0xfU)
 #define VMX_BASIC_TRUE_CTLS		(1ULL << 55)
 
+/* IA32_VMX_MISC (SDM A.6): preemption timer rate = TSC >> bits 4:0 */
+#define VMX_MISC_PREEMPT_SHIFT(m)	((unsigned int)(m) & 0x1fU)
+
 /* IA32_VMX_EPT_VPID_CAP (SDM A.10) */
 #define VMX_EPT_CAP_WALK4		(1ULL << 6)
 #define VMX_EPT_CAP_WB			(1ULL << 14)
@@ -213,6 +216,7 @@ enum vmcs_field {
 	VMCS_GUEST_INTERRUPTIBILITY	= 0x4824,
 	VMCS_GUEST_ACTIVITY		= 0x4826,
 	VMCS_GUEST_SYSENTER_CS		= 0x482a,
+	VMCS_PREEMPT_TIMER		= 0x482e,
 	VMCS_HOST_SYSENTER_CS		= 0x4c00,
 	/* natural width */
 	VMCS_CR0_MASK			= 0x6000,

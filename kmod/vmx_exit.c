@@ -314,6 +314,7 @@ static const vmx_exit_fn vmx_exit_table[VMX_EXIT_MAX] = {
 	[VMX_EXIT_EPT_VIOLATION]	= vmx_exit_ept,
 	[VMX_EXIT_INVEPT]		= vmx_exit_ud,
 	[VMX_EXIT_INVVPID]		= vmx_exit_ud,
+	[VMX_EXIT_PREEMPT_TIMER]	= vmx_exit_continue,	/* watchdog */
 	[VMX_EXIT_XSETBV]		= vmx_exit_xsetbv,
 	[VMX_EXIT_VMFUNC]		= vmx_exit_ud,
 	[VMX_EXIT_ENCLS]		= vmx_exit_ud,

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "monitor/log.h"
 #include "monitor/monitor.h"
@@ -108,10 +109,39 @@ static int exit_internal(struct mon_vcpu *v, struct hxen_run *run)
 	return exit_fatal(v, what);
 }
 
+/*
+ * HLT with IF=0 and nothing pending.  With one vCPU the guest can never
+ * run again: a hung guest.  With several, it is how an offlined or stopped
+ * CPU parks (Linux's stop_this_cpu() while the BSP powers off, CPU
+ * hot-unplug), so only when every vCPU sits there is the guest hung.  A
+ * parked vCPU re-enters every MON_HLT_PARK_MS so that an INIT/SIPI or NMI
+ * the module queued for it is taken.
+ */
+#define MON_HLT_PARK_MS	50
+
+static bool all_vcpus_halted(struct mon_vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (!__atomic_load_n(&vm->vcpus[i].halted_noirq, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
 static int exit_hlt(struct mon_vcpu *v, struct hxen_run *run)
 {
+	struct mon_vm *vm = v->vm;
+
+	__atomic_store_n(&v->halted_noirq, true, __ATOMIC_RELEASE);
+	if (!all_vcpus_halted(vm)) {
+		struct timespec ts = { 0, MON_HLT_PARK_MS * 1000000L };
+
+		if (!atomic_load(&vm->stopping))
+			nanosleep(&ts, NULL);
+		return MON_CONTINUE;
+	}
 	mon_err("vCPU %u: guest halted with interrupts disabled and nothing "
-		"pending at rip %#" PRIx64 ": hung guest", v->hv.id, (uint64_t)run->rip);
+		"pending at rip %#" PRIx64 "%s: hung guest", v->hv.id,
+		(uint64_t)run->rip, vm->nr_vcpus > 1 ? " (all vCPUs)" : "");
 	mon_regdump(v, mon_log_file());
 	return MON_EXIT_HUNG;
 }
@@ -163,6 +193,9 @@ int mon_handle_exit(struct mon_vcpu *v)
 			reason);
 		return MON_EXIT_INTERNAL;
 	}
+	if (reason != HXEN_EXIT_HLT && reason != HXEN_EXIT_KICKED &&
+	    reason != HXEN_EXIT_INTR)
+		__atomic_store_n(&v->halted_noirq, false, __ATOMIC_RELEASE);
 	return exit_table[reason](v, run);
 }
 

@@ -35,6 +35,7 @@ struct mon_vcpu {
 	struct mon_vm *vm;
 	pthread_t thread;
 	bool thread_started;
+	bool halted_noirq;	/* last exit was HLT with IF=0 (exits.c) */
 };
 
 struct mon_vm {

@@ -122,4 +122,7 @@ int pvh_request_shutdown(bool reboot);
 struct mon_config;
 bool pvh_reboot_restarts(const struct mon_config *cfg);
 
+/* Was the running VM booted through PVH (start_info written)? */
+bool pvh_booted(void);
+
 #endif /* MON_PVH_H */

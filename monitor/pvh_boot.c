@@ -4,7 +4,7 @@
  * --console, --xen), the setup hooks that lay out memory, write the boot
  * information, configure the module's Xen personality (domid, version,
  * grant frames, HVM params) and start the xenstore and console backends,
- * and the ACPI sleep-port device that turns S5 into a power-off.
+ * and the reboot policy.  The platform's ports are in pvh_platform.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,6 @@
 
 #include "devices/be_console.h"
 #include "devices/be_xenstore.h"
-#include "monitor/acpi.h"
 #include "monitor/ctl.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
@@ -47,7 +46,6 @@ static struct pvh_state {
 	bool xsb_up, con_up;
 	uint32_t store_port, console_port;
 	int efd[4];		/* store notify/kick, console notify/kick */
-	struct dev_env *env;
 } pvh = { .efd = { -1, -1, -1, -1 } };
 
 /* ---------------------------------------------------------------- */
@@ -427,48 +425,13 @@ int pvh_request_shutdown(bool reboot)
 	return r;
 }
 
+bool pvh_booted(void)
+{
+	return pvh.boot_info;
+}
+
 bool pvh_reboot_restarts(const struct mon_config *cfg)
 {
 	return cfg->on_reboot == MON_ON_REBOOT_RESTART ||
 	       (cfg->on_reboot == MON_ON_REBOOT_AUTO && pvh.boot_info);
 }
-
-/* ---------------------------------------------------------------- */
-/* ACPI sleep registers                                             */
-/* ---------------------------------------------------------------- */
-
-static uint32_t sleep_read(void *opaque, uint16_t off, unsigned int size)
-{
-	/* WAK_STS never sets: S5 does not come back */
-	return 0;
-}
-
-static void sleep_write(void *opaque, uint16_t off, unsigned int size,
-			uint32_t val)
-{
-	struct dev_env *env = opaque;
-
-	if (acpi_sleep_write(ACPI_SLEEP_CONTROL_PORT + off, val) ==
-	    ACPI_SLEEP_POWEROFF) {
-		mon_info("guest powered off (ACPI S5)");
-		env->stop(env, MON_EXIT_POWEROFF, "ACPI S5");
-	}
-}
-
-static const struct dev_pio_ops sleep_ops = {
-	.read = sleep_read, .write = sleep_write,
-};
-
-static int acpi_pm_init(struct dev_env *env)
-{
-	if (!pvh.boot_info)
-		return 0;
-	pvh.env = env;
-	return dev_claim_pio(ACPI_SLEEP_CONTROL_PORT, 2, &sleep_ops, env,
-			     DEV_BYTE_ONLY, "acpi-sleep");
-}
-
-static struct dev_model acpi_pm_model = {
-	.name = "acpi-pm", .init = acpi_pm_init,
-};
-DEV_MODEL(acpi_pm_model)

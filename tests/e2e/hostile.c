@@ -34,6 +34,25 @@
 
 static int ncase, nbad;
 static volatile sig_atomic_t alarmed;
+static int kmsg_fd = -1;
+
+/*
+ * HXEN_HOSTILE_TRACE=1: note each finished case in the kernel log too.
+ * printk reaches the serial console at once, while our stdout may still
+ * sit in the tty buffer when a case hangs the host: the last "done" line
+ * on the console then names the case before the culprit.
+ */
+static void trace_done(void)
+{
+	char buf[48];
+	int n;
+
+	if (kmsg_fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "<3>hxen-hostile: done case %d\n", ncase);
+	if (write(kmsg_fd, buf, n) < 0)
+		kmsg_fd = -1;
+}
 
 static void tap(int ok, const char *fmt, va_list ap, const char *tail)
 {
@@ -41,6 +60,7 @@ static void tap(int ok, const char *fmt, va_list ap, const char *tail)
 	vprintf(fmt, ap);
 	printf(": %s\n", tail);
 	fflush(stdout);
+	trace_done();
 }
 
 /* @ret < 0 (errno set) is what we want. */
@@ -427,6 +447,7 @@ static void run_defined(int vcpu, struct hxen_run *run, const char *what)
 		nbad++;
 	}
 	fflush(stdout);
+	trace_done();
 }
 
 static void vcpus(int vm, const struct hxen_caps *caps, int *vcpu_out, struct hxen_run **run_out)
@@ -756,6 +777,7 @@ static void spinning(int dev, uint8_t *mem)
 		       ncase, ret, run ? run->exit_reason : 0);
 		nbad++;
 	}
+	trace_done();
 	/* the VM goes while this vCPU is still open and mapped */
 	close(vm);
 	may_fail(ioctl(vcpu, HXEN_GET_REGS, &r), "GET_REGS after the VM fd was closed");
@@ -830,6 +852,8 @@ int main(int argc, char **argv)
 	uint8_t *mem;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("HXEN_HOSTILE_TRACE"))
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: RUN must see EINTR */
 
 	dev = must_work(open(path, O_RDWR | O_CLOEXEC), "open /dev/hxen");

@@ -44,6 +44,7 @@ static void test_skylake_ok(void)
 	CU_ASSERT_EQUAL(cfg.revision, 4);
 	CU_ASSERT_EQUAL(cfg.vmcs_size, 0x400);
 	CU_ASSERT((cfg.pin & (PIN_EXT_INTR | PIN_NMI)) == (PIN_EXT_INTR | PIN_NMI));
+	CU_ASSERT(cfg.pin & PIN_PREEMPT_TIMER);		/* optional, offered */
 	CU_ASSERT(cfg.proc & PROC_HLT);
 	CU_ASSERT(cfg.proc & PROC_UNCOND_IO);
 	CU_ASSERT(cfg.proc & PROC_MSR_BITMAPS);
@@ -66,6 +67,16 @@ static void test_skylake_ok(void)
 	CU_ASSERT_EQUAL(cfg.entry_dynamic, ENTRY_IA32E);
 	CU_ASSERT(cfg.invept_single);
 	CU_ASSERT(cfg.invvpid_single);
+}
+
+/* Optional controls are simply left off when the CPU lacks them. */
+static void test_optional_absent(void)
+{
+	struct vmx_cap_msrs m = skylake;
+
+	m.true_pin &= ~((__u64)PIN_PREEMPT_TIMER << 32);
+	CU_ASSERT_EQUAL(vmx_negotiate(&m, &cfg, &msgs), 0);
+	CU_ASSERT(!(cfg.pin & PIN_PREEMPT_TIMER));
 }
 
 static void test_no_ept(void)
@@ -126,10 +137,10 @@ static void test_forced_unknown(void)
 {
 	struct vmx_cap_msrs m = skylake;
 
-	m.true_pin |= PIN_PREEMPT_TIMER;
+	m.true_pin |= PIN_POSTED_INTR;
 	m.true_entry |= ENTRY_IA32E;
 	CU_ASSERT_EQUAL(vmx_negotiate(&m, &cfg, &msgs), 2);
-	CU_ASSERT(has_msg("pin-based control bit 6 is forced on and not handled"));
+	CU_ASSERT(has_msg("pin-based control bit 7 is forced on and not handled"));
 	CU_ASSERT(has_msg("VM-entry control that hxen toggles is forced on"));
 }
 
@@ -208,6 +219,7 @@ static void test_table_sane(void)
 
 static const CU_TestInfo vmx_caps_tests[] = {
 	{ "Skylake capabilities accepted", test_skylake_ok },
+	{ "optional control absent", test_optional_absent },
 	{ "missing EPT", test_no_ept },
 	{ "missing VPID and unrestricted guest", test_no_unrestricted_no_vpid },
 	{ "missing secondary controls", test_no_secondary },
