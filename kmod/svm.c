@@ -471,6 +471,17 @@ static int svm_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 		if (ret)
 			return ret;
 	}
+	/*
+	 * A VMCB that is also this CPU's host save area would be overwritten
+	 * by VMRUN itself: refuse (seen once under heavy load in e2e, cause
+	 * not found yet; see docs/kmod.md).
+	 */
+	if (unlikely(sv->vmcb_pa == page_to_phys(sc->hsave) ||
+		     sv->vmcb_pa == page_to_phys(sc->host_vmcb))) {
+		pr_err_ratelimited("hxen: vcpu %u: VMCB %#llx aliases cpu %d's host save area\n",
+				   vcpu->id, sv->vmcb_pa, cpu);
+		return -EIO;
+	}
 	svm_assign_asid(vcpu, sc, cpu);
 	vmcb->control.nested_cr3 = vcpu->vm->npt.root_pa;
 	vmcb->save.rax = vcpu->regs.rax;

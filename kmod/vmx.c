@@ -42,7 +42,7 @@ struct vmx_pcpu {
 static DEFINE_PER_CPU(struct vmx_pcpu, vmx_pcpu);
 
 /* VMX-preemption timer value for one guest run (0: timer not in use). */
-#define VMX_WATCHDOG_MS	10
+#define VMX_WATCHDOG_MS	1
 static u32 vmx_watchdog_ticks;
 
 /* IA32_DEBUGCTL readable (Bochs has none): probed once. */

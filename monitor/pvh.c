@@ -102,6 +102,18 @@ static uint8_t *special_page(const struct mon_mem *m, uint64_t pfn)
 	return NULL;
 }
 
+int pvh_special_pages(const struct mon_mem *m, struct pvh_info *out)
+{
+	out->store_page = special_page(m, PVH_STORE_PFN);
+	out->console_page = special_page(m, PVH_CONSOLE_PFN);
+	if (!out->store_page || !out->console_page)
+		return -EINVAL;
+	/* a fresh, connected ring each boot (xenstore connection = 0) */
+	memset(out->store_page, 0, 4096);
+	memset(out->console_page, 0, 4096);
+	return 0;
+}
+
 static int place_initrd(struct mon_mem *m, const struct mon_image *img,
 			const struct pvh_boot *b, uint64_t *gpa,
 			char *err, size_t errlen)
@@ -161,17 +173,13 @@ int pvh_setup(struct mon_mem *m, const struct mon_image *img,
 	mm = mon_mem_ram_ptr(m, PVH_MEMMAP_GPA, PVH_MEMMAP_MAX * sizeof(*mm));
 	cl = mon_mem_ram_ptr(m, PVH_CMDLINE_GPA, PVH_CMDLINE_MAX);
 	acpi = mon_mem_ram_ptr(m, ACPI_TABLES_GPA, ACPI_TABLES_MAX);
-	out->store_page = special_page(m, PVH_STORE_PFN);
-	out->console_page = special_page(m, PVH_CONSOLE_PFN);
 	if (!si || !mod || !mm || !cl || !acpi || !low_ram(m))
 		return pvh_err(-ENOSPC, err, errlen, "guest RAM does not cover "
 			       "the first megabyte and more; give --memory "
 			       "256M or more");
-	if (!out->store_page || !out->console_page)
+	if (pvh_special_pages(m, out))
 		return pvh_err(-EINVAL, err, errlen, "special pages missing "
 			       "(pvh_mem_layout not called)");
-	memset(out->store_page, 0, 4096);
-	memset(out->console_page, 0, 4096);
 
 	memset(si, 0, sizeof(*si));
 	si->magic = HVM_START_MAGIC;

@@ -105,9 +105,24 @@ int pvh_setup(struct mon_mem *m, const struct mon_image *img,
 	      const struct pvh_boot *b, struct pvh_info *out,
 	      char *err, size_t errlen);
 
+/* Find and clear the xenstore and console ring pages: 0 or -EINVAL. */
+int pvh_special_pages(const struct mon_mem *m, struct pvh_info *out);
+
 /* Fill @tab from the layout; returns the entry count or -ENOSPC. */
 int pvh_memmap(const struct mon_mem *m, struct hvm_memmap_table_entry *tab,
 	       unsigned int max);
+
+/*
+ * The VM's xenstore for monitor-side backends (vbd, vif, ...): returns it
+ * locked, or NULL when the guest has none (then do not unlock).  Use the
+ * xs_* calls of monitor/xs.h (domain 0: no permission checks), then
+ * pvh_xs_unlock(); watch callbacks run with the lock held.  The guest is
+ * domain 1: its tree is /local/domain/1, backends go under
+ * /local/domain/0/backend/<type>/1/<id> (readable by the guest).
+ */
+struct xs;
+struct xs *pvh_xs_lock(void);
+void pvh_xs_unlock(void);
 
 /*
  * Ask the guest to power off or reboot through xenstore control/shutdown

@@ -139,7 +139,6 @@ MON_OPTIONS(pvh, pvh_options);
 
 static int pvh_layout(struct mon_vm *vm, char *err, size_t errlen)
 {
-
 	memset(&pvh.info, 0, sizeof(pvh.info));
 	pvh.boot_info = pvh.xen = false;
 	/* the rings' pages, for any guest that may turn out to be PVH */
@@ -185,7 +184,11 @@ static int pvh_image(struct mon_vm *vm, char *err, size_t errlen)
 				       "--cmdline need a PVH kernel (a bzImage "
 				       "or an ELF with a Xen PHYS32_ENTRY "
 				       "note); %s has neither", cfg->kernel);
+		/* --xen for another image: the rings, but no start_info */
 		pvh.xen = cfg->xen;
+		if (pvh.xen && pvh_special_pages(&vm->mem, &pvh.info))
+			return pvh_err(-EINVAL, err, errlen, "--xen needs at "
+				       "least 2 MiB of RAM and no --flat");
 		return 0;
 	}
 	if (cfg->ramdisk) {
@@ -280,6 +283,8 @@ static int start_backends(struct mon_vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+static void pvh_xen_fini(struct mon_vm *vm);
+
 static int ctl_shutdown(void *opaque, bool reboot)
 {
 	return pvh_request_shutdown(reboot);
@@ -300,9 +305,6 @@ static int pvh_xen(struct mon_vm *vm, char *err, size_t errlen)
 		return pvh_err(-ENOTSUP, err, errlen, "this hxen.ko has no Xen"
 			       " layer (HXEN_CAP_XEN), which %s needs",
 			       pvh.boot_info ? "a PVH kernel" : "--xen");
-	if (!pvh.info.store_page)
-		return pvh_err(-EINVAL, err, errlen, "Xen guests need at least"
-			       " 2 MiB of RAM and no --flat");
 	pvh.gnttab = mmap(NULL, PVH_GRANT_FRAMES * 4096,
 			  PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -341,6 +343,8 @@ static int pvh_xen(struct mon_vm *vm, char *err, size_t errlen)
 	if (!r)
 		mon_dbg("Xen: domid %u, xenstore port %u, console port %u",
 			PVH_DOMID, pvh.store_port, pvh.console_port);
+	else	/* the fini hook only runs for hooks that succeeded */
+		pvh_xen_fini(NULL);
 	return r;
 }
 
@@ -399,16 +403,22 @@ MON_HOOK(pvh_layout_hook)
 MON_HOOK(pvh_image_hook)
 MON_HOOK(pvh_xen_hook)
 
-/* Failed setup: the fini hook only runs for hooks that succeeded. */
-static void __attribute__((destructor)) pvh_cleanup(void)
-{
-	if (pvh.con_up || pvh.xsb_up)
-		pvh_xen_fini(NULL);
-}
-
 /* ---------------------------------------------------------------- */
 /* toolstack requests                                               */
 /* ---------------------------------------------------------------- */
+
+struct xs *pvh_xs_lock(void)
+{
+	if (!pvh.xsb_up)
+		return NULL;
+	be_xenstore_lock(&pvh.xsb);
+	return pvh.xs;
+}
+
+void pvh_xs_unlock(void)
+{
+	be_xenstore_unlock(&pvh.xsb);
+}
 
 int pvh_request_shutdown(bool reboot)
 {
@@ -419,9 +429,8 @@ int pvh_request_shutdown(bool reboot)
 		return -EOPNOTSUPP;
 	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
 		 PVH_DOMID);
-	be_xenstore_lock(&pvh.xsb);
-	r = xs_write(pvh.xs, path, reboot ? "reboot" : "poweroff");
-	be_xenstore_unlock(&pvh.xsb);
+	r = xs_write(pvh_xs_lock(), path, reboot ? "reboot" : "poweroff");
+	pvh_xs_unlock();
 	return r;
 }
 

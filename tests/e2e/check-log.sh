@@ -68,10 +68,11 @@ started && !indmesg && cur != "" {
 	tail[cur, k] = $0
 }
 END {
-	if (!started)
+	if (timed_out != "")
+		verdict(0, "boot", "timed out after " timed_out " s (emulator killed)" \
+			(started ? "" : " before /init started"))
+	else if (!started)
 		verdict(0, "boot", "the emulated host never reached /init (no @@E2E-START)")
-	else if (timed_out != "")
-		verdict(0, "boot", "timed out after " timed_out " s (emulator killed)")
 	for (i = 1; i <= n; i++) {
 		name = want[i]
 		if (res[name] == "PASS") {

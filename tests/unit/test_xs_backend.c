@@ -177,9 +177,53 @@ static void test_console_thread(void)
 	unlink(path);
 }
 
+/* --console pty: a new pty; its slave side is the user's terminal. */
+static void test_console_pty(void)
+{
+	static struct xencons_ring ring;
+	struct be_console c = { 0 };
+	char buf[64];
+	ssize_t n = 0;
+	int s, i;
+
+	c.ring = &ring;
+	c.notify_fd = eventfd(0, EFD_NONBLOCK);
+	c.kick_fd = eventfd(0, EFD_NONBLOCK);
+	c.mode = BE_CONSOLE_PTY;
+	CU_ASSERT_FATAL(be_console_start(&c) == 0);
+	CU_ASSERT(!strncmp(c.pty_name, "/dev/pts/", 9));
+	s = open(c.pty_name, O_RDWR | O_NOCTTY);
+	CU_ASSERT_FATAL(s >= 0);
+
+	/* typed on the pty: into the input ring, with a kick */
+	CU_ASSERT_EQUAL(write(s, "x\n", 2), 2);
+	CU_ASSERT_TRUE(wait_fd(c.kick_fd, 2000));
+	CU_ASSERT(ring.in_prod - ring.in_cons >= 1);
+	CU_ASSERT_EQUAL(ring.in[0], 'x');
+
+	/* guest output: readable on the pty */
+	memcpy(ring.out, "ok\n", 3);
+	__atomic_store_n(&ring.out_prod, 3, __ATOMIC_RELEASE);
+	signal_fd(c.notify_fd);
+	for (i = 0; i < 50 && n <= 0; i++) {
+		struct pollfd p = { .fd = s, .events = POLLIN };
+
+		if (poll(&p, 1, 100) == 1)
+			n = read(s, buf, sizeof(buf));
+	}
+	CU_ASSERT(n >= 2);
+	CU_ASSERT(n >= 2 && !memcmp(buf, "ok", 2));
+
+	be_console_stop(&c);
+	close(s);
+	close(c.notify_fd);
+	close(c.kick_fd);
+}
+
 static const CU_TestInfo be_tests[] = {
 	{ "xenstore ring thread", test_xenstore_thread },
 	{ "console thread", test_console_thread },
+	{ "console on a pty", test_console_pty },
 	CU_TEST_INFO_NULL,
 };
 

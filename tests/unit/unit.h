@@ -11,9 +11,10 @@
 
 struct unit_suite {
 	const char *name;
+	const CU_TestInfo *tests;	/* terminated by CU_TEST_INFO_NULL */
+	/* init and cleanup follow tests: UNIT_SUITE's optional arguments */
 	CU_InitializeFunc init;
 	CU_CleanupFunc cleanup;
-	const CU_TestInfo *tests;	/* terminated by CU_TEST_INFO_NULL */
 	struct unit_suite *next;
 };
 

@@ -26,12 +26,16 @@ shutdown_grace = 2
 CFG
 
 # --- the test guest powers off: 0, TAP in the console log, no stdout ---
-$H run /tmp/tg.cfg --console-log /tmp/tg.log > /tmp/tg.out 2>&1
-rc=$?
-guest_prefix < /tmp/tg.log
-[ $rc = 0 ] || fail "run testguest: status $rc, expected 0 ($(tail -n2 /tmp/tg.out))"
-tap_check /tmp/tg.log || fail "testguest TAP in the console log: $(tap_check /tmp/tg.log | tail -n1)"
-grep -q '^ok ' /tmp/tg.out && fail "headless run also printed the console to stdout"
+# (not under Bochs, where its benchmarks take minutes: 52-cli-parallel
+# runs it there)
+if [ "$E2E_HOST" != vmx ]; then
+	$H run /tmp/tg.cfg --console-log /tmp/tg.log > /tmp/tg.out 2>&1
+	rc=$?
+	guest_prefix < /tmp/tg.log
+	[ $rc = 0 ] || fail "run testguest: status $rc, expected 0 ($(tail -n2 /tmp/tg.out))"
+	tap_check /tmp/tg.log || fail "testguest TAP in the console log: $(tap_check /tmp/tg.log | tail -n1)"
+	grep -q '^ok ' /tmp/tg.out && fail "headless run also printed the console to stdout"
+fi
 
 # --- timeout ---
 t0=$(date +%s)
