@@ -42,9 +42,13 @@ include tests/e2e/build.mk
 
 real-all: $(ALL)
 
-# Unit tests first (fast, no emulator), then the e2e scenarios on every
+# The README's two commands (make demo, make check) set everything up on a
+# fresh Debian 12 machine: packages first (tools/deps.sh), then the build.
+# Unit tests run first (fast, no emulator), then the e2e scenarios on every
 # emulated host.
-check: real-all
+check:
+	bash tools/deps.sh </dev/null
+	$(MAKE) real-all
 	$(MAKE) unit
 	$(MAKE) e2e HOST=all
 

@@ -41,8 +41,11 @@ struct vmx_pcpu {
 };
 static DEFINE_PER_CPU(struct vmx_pcpu, vmx_pcpu);
 
-/* VMX-preemption timer value for one guest run (0: timer not in use). */
-#define VMX_WATCHDOG_MS	1
+/*
+ * VMX-preemption timer value for one guest run (0: timer not in use):
+ * ~200 us of TSC time, i.e. at most ~5000 extra exits a second.
+ */
+#define VMX_WATCHDOG_US	200
 static u32 vmx_watchdog_ticks;
 
 /* IA32_DEBUGCTL readable (Bochs has none): probed once. */
@@ -138,7 +141,7 @@ static int vmx_probe(struct hxen_caps *caps)
 	}
 	vmx_compute_cr_masks();
 	if (vmx_cfg.pin & PIN_PREEMPT_TIMER) {
-		u64 t = ((u64)(tsc_khz ? tsc_khz : 1000000) * VMX_WATCHDOG_MS) >>
+		u64 t = ((u64)(tsc_khz ? tsc_khz : 1000000) * VMX_WATCHDOG_US / 1000) >>
 			VMX_MISC_PREEMPT_SHIFT(m.misc);
 
 		vmx_watchdog_ticks = clamp_t(u64, t, 1, U32_MAX);

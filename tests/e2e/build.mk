@@ -39,7 +39,11 @@ e2e-kmod: e2e-kernel
 e2e: real-all e2e-kmod
 	$(Q)BUILD=$(BUILD) tests/e2e/run.sh $(HOST) $(SCENARIOS)
 
-demo: real-all
+# Like `make check`, `make demo` first installs what a fresh Debian 12
+# machine lacks (tools/deps.sh; stdin stays for the guest's console).
+demo:
+	$(Q)bash tools/deps.sh </dev/null
+	$(Q)$(MAKE) --no-print-directory real-all
 	$(Q)if [ -e /proc/modules ] && grep -qwE 'svm|vmx' /proc/cpuinfo; then \
 		$(MAKE) --no-print-directory kmod; \
 	else \
