@@ -40,7 +40,7 @@ BUILD=$build "$top/tests/e2e/mkinitramfs.sh" "$initrd" >/dev/null
 
 run_qemu() {
 	timeout --foreground "${E2E_TIMEOUT:-3600}" \
-	qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -smp "${E2E_SMP:-2}" \
+	qemu-system-x86_64 -accel tcg,thread=single -cpu qemu64,+svm,+npt -smp "${E2E_SMP:-2}" \
 	-m "${E2E_MEM:-1024}" -nodefaults -display none -no-reboot \
 	-chardev "$1" -serial chardev:con \
 	-kernel "$build/e2e/kernel/vmlinuz" -initrd "$initrd" \

@@ -46,10 +46,20 @@ all_scenarios() {
 		[ -e "$f" ] && basename "$f" .sh
 	done
 }
+# A scenario may carry "# e2e-hosts: svm" (or "svm vmx"): by default it
+# then runs only on those hosts.  Bochs is ~50x slower than QEMU TCG, so
+# the VMX host runs the backend-dependent scenarios (test guest, two VMs,
+# kill, hostile ioctls, the Xen layer, a Linux boot) and the SVM host runs
+# everything; naming scenarios on the command line runs them on every host.
+scenario_hosts() {
+	sed -n 's/^# *e2e-hosts: *\([a-z ]*\).*/\1/p' "$here/scenarios/$1.sh" | head -n1
+}
 scenarios=()
+explicit=0
 if [ $# -eq 0 ] || [ "$*" = all ]; then
 	mapfile -t scenarios < <(all_scenarios)
 else
+	explicit=1
 	for want in "$@"; do
 		want=${want%.sh}
 		match=$(all_scenarios | awk -v w="$want" '$0 == w || substr($0, index($0, "-") + 1) == w' | head -n1)
@@ -57,14 +67,22 @@ else
 		scenarios+=("$match")
 	done
 fi
-run_list=$(IFS=,; echo "${scenarios[*]}")
 mode=${E2E_MODE:-test}
-checks=(insmod "${scenarios[@]}" rmmod)
 case $mode in
-test) ;;
-bench) checks=(insmod bench rmmod) ;;
+test|bench) ;;
 *) echo "run.sh: unknown E2E_MODE '$mode' (bench, or unset)" >&2; exit 2 ;;
 esac
+
+# host_scenarios HOST: the scenarios that run on HOST, one per line.
+host_scenarios() {
+	local s hosts
+	for s in "${scenarios[@]}"; do
+		hosts=$(scenario_hosts "$s")
+		if [ "$explicit" = 1 ] || [ -z "$hosts" ] || [[ " $hosts " == *" $1 "* ]]; then
+			echo "$s"
+		fi
+	done
+}
 
 # One run per build tree at a time: runs share build/e2e/ (initramfs, logs).
 mkdir -p "$e2e"
@@ -155,25 +173,31 @@ run_emulator() {
 		grep -a -E '@@(SCENARIO|PASS|FAIL|E2E-END)' | sed 's/^/  /' || true
 }
 
-append_base="console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=$mode e2e_run=$run_list ${E2E_APPEND:-}"
+# e2e_run (the scenario list) is added per host by run_host.
+append_base="console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=$mode ${E2E_APPEND:-}"
 
 boot_svm() {
 	local dir=$1
 	local smp=${E2E_SMP:-2} mem=${E2E_MEM:-1024}
+	# thread=single: under QEMU 7.2's multi-threaded TCG, 8 parallel VMs
+	# (52-cli-parallel) under load occasionally came back from one VMRUN
+	# with the host's own state in the VMCB, although the VMCB, hsave and
+	# VMSAVE pages and VM_HSAVE_PA were checked sane right before it
+	# (docs/kmod.md, "Known gaps").  Round-robin TCG has not shown it.
 	echo "== svm: Debian $kver under QEMU TCG (-cpu qemu64,+svm,+npt, $smp vCPUs, $mem MiB), limit $limit s"
 	run_emulator "$dir" "$dir/serial.raw" "$limit" \
-		qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt -smp "$smp" -m "$mem" \
+		qemu-system-x86_64 -accel tcg,thread=single -cpu qemu64,+svm,+npt -smp "$smp" -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$dir/serial.raw" \
 		-kernel "$vmlinuz" -initrd "$initrd" \
-		-append "$append_base e2e_host=svm e2e_scale=1"
+		-append "$append_base $append_run e2e_host=svm e2e_scale=1"
 }
 
 boot_vmx() {
 	local dir=$1
 	local mem=${E2E_MEM:-768} cpu=${E2E_BOCHS_CPU:-corei7_skylake_x}
 	"$here/mkiso.sh" "$dir" "$vmlinuz" "$initrd" \
-		"$append_base e2e_host=vmx e2e_scale=4"
+		"$append_base $append_run e2e_host=vmx e2e_scale=4"
 	cat > "$dir/bochsrc" <<-EOF2
 	display_library: term
 	memory: guest=$mem, host=$mem
@@ -204,7 +228,12 @@ boot_vmx() {
 total_pass=0 total_fail=0
 run_host() {
 	local h=$1 dir=$e2e/$1 t0=$SECONDS rc=0 summary
+	local -a list checks
 	[ "$mode" = test ] || dir=$e2e/$mode-$1
+	mapfile -t list < <(host_scenarios "$h")
+	checks=(insmod "${list[@]}" rmmod)
+	[ "$mode" = bench ] && checks=(insmod bench rmmod)
+	append_run="e2e_run=$(IFS=,; echo "${list[*]}")"
 	mkdir -p "$dir"
 	rm -f "$dir/serial.raw" "$dir/serial.log"
 	case $h in

@@ -4,6 +4,7 @@
 # written here byte by byte (32-bit code entered at 0x100000): exit
 # statuses, COM1 output, unclaimed ports, SIGTERM, register dumps, bad
 # input with the module loaded.  (Added by the monitor helper.)
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 180
 . /e2e/lib.sh
 

@@ -8,6 +8,7 @@
 # little time for anything else: there only create, list, pause, unpause,
 # destroy and the checks that start no VM run (the rest is host-independent
 # and runs on the SVM host).
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 300
 . /e2e/lib.sh
 

@@ -4,6 +4,7 @@
 # powers off (0) with its TAP report in --console-log; spin.elf runs into
 # --timeout (6); SIGTERM on a guest without a PV shutdown path ends in a
 # destroy after shutdown_grace (8); a bad config is 2 and starts nothing.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 300
 . /e2e/lib.sh
 

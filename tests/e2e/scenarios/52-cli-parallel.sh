@@ -4,6 +4,7 @@
 # name, socket, console log and exit status, and none disturbs another.
 # Under Bochs (E2E_HOST=vmx: one emulated CPU, tens of times slower) two
 # VMs make the same point within the run's time budget.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 

@@ -5,6 +5,7 @@
 # and its answer comes back, and `hxen shutdown -w` is honoured by the
 # guest (xenstore control/shutdown): the VM powers off before the grace
 # period, so the log has no "grace period" destroy.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 
