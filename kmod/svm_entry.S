@@ -36,20 +36,8 @@ SYM_FUNC_START(svm_vmrun_asm)
 	vmsave	%rax
 
 	mov	%rdx, %rax
-	mov	R_RBX(%rax), %rbx
-	mov	R_RCX(%rax), %rcx
-	mov	R_RDX(%rax), %rdx
-	mov	R_RSI(%rax), %rsi
+	HX_GPRS_LOAD %rax
 	mov	R_RDI(%rax), %rdi
-	mov	R_RBP(%rax), %rbp
-	mov	R_R8(%rax), %r8
-	mov	R_R9(%rax), %r9
-	mov	R_R10(%rax), %r10
-	mov	R_R11(%rax), %r11
-	mov	R_R12(%rax), %r12
-	mov	R_R13(%rax), %r13
-	mov	R_R14(%rax), %r14
-	mov	R_R15(%rax), %r15
 
 	mov	8(%rsp), %rax
 	vmload	%rax
@@ -59,20 +47,8 @@ SYM_FUNC_START(svm_vmrun_asm)
 	vmsave	%rax
 
 	mov	16(%rsp), %rax
-	mov	%rbx, R_RBX(%rax)
-	mov	%rcx, R_RCX(%rax)
-	mov	%rdx, R_RDX(%rax)
-	mov	%rsi, R_RSI(%rax)
+	HX_GPRS_STORE %rax
 	mov	%rdi, R_RDI(%rax)
-	mov	%rbp, R_RBP(%rax)
-	mov	%r8, R_R8(%rax)
-	mov	%r9, R_R9(%rax)
-	mov	%r10, R_R10(%rax)
-	mov	%r11, R_R11(%rax)
-	mov	%r12, R_R12(%rax)
-	mov	%r13, R_R13(%rax)
-	mov	%r14, R_R14(%rax)
-	mov	%r15, R_R15(%rax)
 
 	mov	0(%rsp), %rax
 	vmload	%rax

@@ -44,19 +44,7 @@ SYM_FUNC_START(vmx_vmenter)
 	/* ZF selects VMLAUNCH; the MOVs below leave the flags alone. */
 	test	%rdx, %rdx
 	mov	R_RAX(%rdi), %rax
-	mov	R_RBX(%rdi), %rbx
-	mov	R_RCX(%rdi), %rcx
-	mov	R_RDX(%rdi), %rdx
-	mov	R_RSI(%rdi), %rsi
-	mov	R_RBP(%rdi), %rbp
-	mov	R_R8(%rdi), %r8
-	mov	R_R9(%rdi), %r9
-	mov	R_R10(%rdi), %r10
-	mov	R_R11(%rdi), %r11
-	mov	R_R12(%rdi), %r12
-	mov	R_R13(%rdi), %r13
-	mov	R_R14(%rdi), %r14
-	mov	R_R15(%rdi), %r15
+	HX_GPRS_LOAD %rdi
 	mov	R_RDI(%rdi), %rdi
 
 	UNWIND_HINT_SAVE
@@ -71,19 +59,7 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	push	%rdi			/* guest RDI */
 	mov	16(%rsp), %rdi		/* regs */
 	mov	%rax, R_RAX(%rdi)
-	mov	%rbx, R_RBX(%rdi)
-	mov	%rcx, R_RCX(%rdi)
-	mov	%rdx, R_RDX(%rdi)
-	mov	%rsi, R_RSI(%rdi)
-	mov	%rbp, R_RBP(%rdi)
-	mov	%r8, R_R8(%rdi)
-	mov	%r9, R_R9(%rdi)
-	mov	%r10, R_R10(%rdi)
-	mov	%r11, R_R11(%rdi)
-	mov	%r12, R_R12(%rdi)
-	mov	%r13, R_R13(%rdi)
-	mov	%r14, R_R14(%rdi)
-	mov	%r15, R_R15(%rdi)
+	HX_GPRS_STORE %rdi
 	popq	R_RDI(%rdi)
 	mov	(%rsp), %rsi
 	mov	%cr2, %rax
