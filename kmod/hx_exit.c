@@ -131,6 +131,8 @@ void hx_msr_io_init(struct hx_vcpu *vcpu, struct hx_msr_io *io)
 	io->phys_bits = boot_cpu_data.x86_phys_bits;
 	io->nx = boot_cpu_has(X86_FEATURE_NX);
 	io->lm = boot_cpu_has(X86_FEATURE_LM);
+	io->amd = boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+		  boot_cpu_data.x86_vendor == X86_VENDOR_HYGON;
 }
 
 static int exit_msr(struct hx_vcpu *vcpu, const struct hx_exit *exit, bool write)

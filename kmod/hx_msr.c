@@ -292,6 +292,30 @@ static int wr_readonly(struct hx_msr_state *st, const struct hx_msr_io *io,
 	return -EINVAL;
 }
 
+/*
+ * AMD system-configuration MSRs (APM vol. 2 app. A; BKDG fam 10h-16h):
+ * SYSCFG, TOP_MEM1/2, NB_CFG, MMIO_CONF_BASE.  They describe the host's
+ * memory controller and northbridge, which a guest must not see or change.
+ * Linux reads SYSCFG when it checks the MTRRs and sets NB_CFG's extended
+ * CF8 bit on family 10h+; both expect the MSRs to exist on AMD.  They read
+ * as 0 (no TOM2, no MMCONFIG) and ignore writes, as under Xen and KVM.  On
+ * Intel they do not exist: #GP.
+ */
+static int rd_amd_zero(struct hx_msr_state *st, const struct hx_msr_io *io,
+		       const struct msr_desc *d, u32 index, u64 *val)
+{
+	if (!io->amd)
+		return -ENOENT;
+	*val = 0;
+	return 0;
+}
+
+static int wr_amd_ignore(struct hx_msr_state *st, const struct hx_msr_io *io,
+			 const struct msr_desc *d, u32 index, u64 val)
+{
+	return io->amd ? 0 : -ENOENT;
+}
+
 static const struct msr_desc msr_table[] = {
 	{ HX_MSR_TSC, HX_MSR_TSC, rd_tsc, wr_tsc, "TSC" },
 	{ HX_MSR_APIC_BASE, HX_MSR_APIC_BASE, rd_apic_base, wr_apic_base, "APIC_BASE" },
@@ -311,6 +335,11 @@ static const struct msr_desc msr_table[] = {
 	{ HX_MSR_SFMASK, HX_MSR_SFMASK, rd_hw, wr_sfmask, "SFMASK" },
 	{ HX_MSR_FS_BASE, HX_MSR_KERNEL_GS_BASE, rd_hw, wr_hw_canon, "FS/GS_BASE" },
 	{ HX_MSR_TSC_AUX, HX_MSR_TSC_AUX, rd_tsc_aux, wr_tsc_aux, "TSC_AUX" },
+	{ HX_MSR_AMD_SYSCFG, HX_MSR_AMD_SYSCFG, rd_amd_zero, wr_amd_ignore, "SYSCFG" },
+	{ HX_MSR_AMD_TOP_MEM1, HX_MSR_AMD_TOP_MEM1, rd_amd_zero, wr_amd_ignore, "TOP_MEM1" },
+	{ HX_MSR_AMD_TOP_MEM2, HX_MSR_AMD_TOP_MEM2, rd_amd_zero, wr_amd_ignore, "TOP_MEM2" },
+	{ HX_MSR_AMD_NB_CFG, HX_MSR_AMD_NB_CFG, rd_amd_zero, wr_amd_ignore, "NB_CFG" },
+	{ HX_MSR_AMD_MMIO_CONF, HX_MSR_AMD_MMIO_CONF, rd_amd_zero, wr_amd_ignore, "MMIO_CONF_BASE" },
 };
 
 static const struct msr_desc *msr_lookup(u32 index)

@@ -34,6 +34,11 @@
 #define HX_MSR_GS_BASE		0xc0000101
 #define HX_MSR_KERNEL_GS_BASE	0xc0000102
 #define HX_MSR_TSC_AUX		0xc0000103
+#define HX_MSR_AMD_SYSCFG	0xc0010010
+#define HX_MSR_AMD_TOP_MEM1	0xc001001a
+#define HX_MSR_AMD_TOP_MEM2	0xc001001d
+#define HX_MSR_AMD_NB_CFG	0xc001001f
+#define HX_MSR_AMD_MMIO_CONF	0xc0010058
 
 #define HX_EFER_SCE		(1ULL << 0)
 #define HX_EFER_LME		(1ULL << 8)
@@ -67,6 +72,7 @@ struct hx_msr_io {
 	u32 phys_bits;		/* guest MAXPHYADDR, for reserved-bit checks */
 	bool nx;		/* EFER.NXE allowed (CPUID 0x80000001 EDX.NX) */
 	bool lm;		/* long mode allowed */
+	bool amd;		/* AMD/Hygon host: the guest sees its vendor */
 };
 
 /* Power-on values; @bsp sets APIC_BASE.BSP. */

@@ -6,6 +6,8 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -13,6 +15,86 @@
 #include "monitor/monitor.h"
 
 typedef int mon_exit_fn(struct mon_vcpu *v, struct hxen_run *run);
+
+/*
+ * --stats: user-space exits per port, and per 4 KiB MMIO page for the first
+ * EXIT_MMIO_PAGES pages seen, so that the hot ones can be named.
+ */
+#define EXIT_MMIO_PAGES	32
+
+static uint32_t exit_io_count[0x10000];
+static struct {
+	uint64_t page;
+	uint32_t count;
+} exit_mmio_count[EXIT_MMIO_PAGES];
+static unsigned int exit_mmio_pages;
+static pthread_mutex_t exit_count_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void count_mmio(uint64_t gpa)
+{
+	uint64_t page = gpa & ~0xfffULL;
+	unsigned int i;
+
+	pthread_mutex_lock(&exit_count_lock);
+	for (i = 0; i < exit_mmio_pages; i++)
+		if (exit_mmio_count[i].page == page)
+			break;
+	if (i == exit_mmio_pages && i < EXIT_MMIO_PAGES)
+		exit_mmio_count[exit_mmio_pages++].page = page;
+	if (i < EXIT_MMIO_PAGES)
+		exit_mmio_count[i].count++;
+	pthread_mutex_unlock(&exit_count_lock);
+}
+
+struct hot_spot {
+	bool mmio;
+	uint64_t addr;
+	uint32_t count;
+};
+
+static int hot_spot_cmp(const void *a, const void *b)
+{
+	const struct hot_spot *x = a, *y = b;
+
+	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+/* The @max busiest ports and MMIO pages, as "io 0xcf8: 120, ..." */
+void mon_exit_hot_spots(char *buf, size_t len, unsigned int max)
+{
+	struct hot_spot top[16 + EXIT_MMIO_PAGES];
+	unsigned int n = 0;
+	size_t used = 0;
+
+	/* keep the 16 busiest ports: replace the smallest kept one */
+	for (unsigned int p = 0; p < 0x10000; p++) {
+		uint32_t c = exit_io_count[p];
+		unsigned int min = 0;
+
+		if (!c)
+			continue;
+		if (n < 16) {
+			top[n++] = (struct hot_spot){ false, p, c };
+			continue;
+		}
+		for (unsigned int i = 1; i < n; i++)
+			if (top[i].count < top[min].count)
+				min = i;
+		if (c > top[min].count)
+			top[min] = (struct hot_spot){ false, p, c };
+	}
+	pthread_mutex_lock(&exit_count_lock);
+	for (unsigned int i = 0; i < exit_mmio_pages; i++)
+		top[n++] = (struct hot_spot){ true, exit_mmio_count[i].page,
+					      exit_mmio_count[i].count };
+	pthread_mutex_unlock(&exit_count_lock);
+	qsort(top, n, sizeof(top[0]), hot_spot_cmp);
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && i < max && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s %#" PRIx64 ": %u",
+				 i ? ", " : "", top[i].mmio ? "mmio" : "io",
+				 top[i].addr, top[i].count);
+}
 
 static int exit_continue(struct mon_vcpu *v, struct hxen_run *run)
 {
@@ -31,6 +113,7 @@ static int exit_io(struct mon_vcpu *v, struct hxen_run *run)
 			count);
 		return MON_EXIT_INTERNAL;
 	}
+	__atomic_fetch_add(&exit_io_count[run->io.port], 1, __ATOMIC_RELAXED);
 	/* REP INS/OUTS: @count elements of @size bytes, same port */
 	for (unsigned int i = 0; i < count; i++) {
 		uint8_t *p = run->io.data + i * size;
@@ -56,6 +139,7 @@ static int exit_mmio(struct mon_vcpu *v, struct hxen_run *run)
 			"%#" PRIx64 " len %u", v->hv.id, (uint64_t)run->mmio.gpa, len);
 		return MON_EXIT_INTERNAL;
 	}
+	count_mmio(run->mmio.gpa);
 	if (write)
 		memcpy(&val, run->mmio.data, len);
 	dev_mmio_access(run->mmio.gpa, len, write, &val);

@@ -2,6 +2,7 @@
 /* hxen-monitor messages (monitor/log.h). */
 #include <pthread.h>
 #include <stdarg.h>
+#include <time.h>
 
 #include "monitor/log.h"
 
@@ -9,6 +10,22 @@ static FILE *log_file;
 static const char *log_name;
 static bool log_verbose;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct timespec log_t0;
+
+/* debug lines carry the time since start: where start-up time goes */
+static void __attribute__((constructor)) log_start_clock(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &log_t0);
+}
+
+static double log_elapsed_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - log_t0.tv_sec) * 1e3 +
+	       (t.tv_nsec - log_t0.tv_nsec) / 1e6;
+}
 
 void mon_log_set_file(FILE *f)
 {
@@ -52,6 +69,8 @@ void mon_log(enum mon_log_level lvl, const char *fmt, ...)
 		fprintf(f, "hxen-monitor[%s]: %s", log_name, tag[lvl]);
 	else
 		fprintf(f, "hxen-monitor: %s", tag[lvl]);
+	if (lvl == MON_LOG_DEBUG)
+		fprintf(f, "[%.1f ms] ", log_elapsed_ms());
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
 	va_end(ap);

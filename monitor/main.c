@@ -78,6 +78,7 @@ int main(int argc, char **argv)
 			mon_vm_teardown(&vm);
 			return MON_EXIT_SETUP;
 		}
+		mon_dbg("starting %u vCPU(s)", vm.nr_vcpus);
 		if (mon_vcpus_start(&vm) < 0)
 			mon_vm_stop(&vm, MON_EXIT_SETUP, "thread creation failed");
 		wait_for_stop(&set);

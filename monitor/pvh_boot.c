@@ -352,6 +352,7 @@ static int pvh_xen(struct mon_vm *vm, char *err, size_t errlen)
 static void print_stats(struct mon_vm *vm)
 {
 	unsigned long long exits = 0, user = 0, hlt = 0;
+	char hot[256];
 
 	for (unsigned int i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
 		const struct hxen_run *run = vm->vcpus[i].hv.run;
@@ -365,6 +366,9 @@ static void print_stats(struct mon_vm *vm)
 	mon_info("stats: exits %llu, user-space exits %llu, hlt wakeups %llu,"
 		 " xenstore events %llu, console notifications %llu", exits,
 		 user, hlt, pvh.xsb.events, (unsigned long long)pvh.con.kicks);
+	mon_exit_hot_spots(hot, sizeof(hot), 6);
+	if (hot[0])
+		mon_info("stats: busiest user-space exits: %s", hot);
 }
 
 static void pvh_xen_fini(struct mon_vm *vm)

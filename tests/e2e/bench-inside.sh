@@ -97,6 +97,7 @@ if [ -f "$G/vmlinuz" ] && [ -c /dev/hxen ]; then
 		hx_init=$B_INIT
 		echo "@@BENCH linux_hxen_boot_to_init $B_INIT s"
 		[ -n "$hx_exits" ] && echo "@@BENCH linux_hxen_exits $hx_exits exits ($hx_user to user space)"
+		sed -n 's/.*stats: busiest user-space exits: /@@BENCH linux_hxen_busiest_user_exits: /p' /tmp/bench-hx.out | tail -n1
 	else
 		missing "Linux under hxen: no init banner (status $B_RC); last line: $(tail -n1 /tmp/bench-hx.out)"
 		status=1

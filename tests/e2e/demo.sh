@@ -11,6 +11,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/e2e/svm-cpu.sh"
 build=${BUILD:-build}
 [[ "$build" = /* ]] || build=$top/$build
 demo=${DEMO:-linux}
@@ -40,7 +41,7 @@ BUILD=$build "$top/tests/e2e/mkinitramfs.sh" "$initrd" >/dev/null
 
 run_qemu() {
 	timeout --foreground "${E2E_TIMEOUT:-3600}" \
-	qemu-system-x86_64 -accel tcg,thread=single -cpu qemu64,+svm,+npt -smp "${E2E_SMP:-2}" \
+	qemu-system-x86_64 -accel tcg,thread=single -cpu "$svm_cpu" -smp "${E2E_SMP:-2}" \
 	-m "${E2E_MEM:-1024}" -nodefaults -display none -no-reboot \
 	-chardev "$1" -serial chardev:con \
 	-kernel "$build/e2e/kernel/vmlinuz" -initrd "$initrd" \

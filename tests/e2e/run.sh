@@ -31,6 +31,7 @@ build=${BUILD:-build}
 [[ "$build" = /* ]] || build=$top/$build
 e2e=$build/e2e
 here=$top/tests/e2e
+. "$here/svm-cpu.sh"
 
 host=${1:-svm}
 [ $# -gt 0 ] && shift
@@ -184,9 +185,9 @@ boot_svm() {
 	# with the host's own state in the VMCB, although the VMCB, hsave and
 	# VMSAVE pages and VM_HSAVE_PA were checked sane right before it
 	# (docs/kmod.md, "Known gaps").  Round-robin TCG has not shown it.
-	echo "== svm: Debian $kver under QEMU TCG (-cpu qemu64,+svm,+npt, $smp vCPUs, $mem MiB), limit $limit s"
+	echo "== svm: Debian $kver under QEMU TCG (-cpu $svm_cpu, $smp vCPUs, $mem MiB), limit $limit s"
 	run_emulator "$dir" "$dir/serial.raw" "$limit" \
-		qemu-system-x86_64 -accel tcg,thread=single -cpu qemu64,+svm,+npt -smp "$smp" -m "$mem" \
+		qemu-system-x86_64 -accel tcg,thread=single -cpu "$svm_cpu" -smp "$smp" -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$dir/serial.raw" \
 		-kernel "$vmlinuz" -initrd "$initrd" \

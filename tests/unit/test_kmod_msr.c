@@ -161,12 +161,36 @@ static void test_unknown(void)
 	CU_ASSERT_EQUAL(hw.hw_sets, 0);
 }
 
+/* AMD system-configuration MSRs: 0 and writes ignored on AMD, #GP on Intel */
+static void test_amd_syscfg(void)
+{
+	static const u32 idx[] = {
+		HX_MSR_AMD_SYSCFG, HX_MSR_AMD_TOP_MEM1, HX_MSR_AMD_TOP_MEM2,
+		HX_MSR_AMD_NB_CFG, HX_MSR_AMD_MMIO_CONF,
+	};
+	u64 v;
+
+	reset();
+	for (unsigned int i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+		io.amd = true;
+		v = 1;
+		CU_ASSERT_EQUAL(hx_msr_write(&st, &io, idx[i], 1ULL << 46), 0);
+		CU_ASSERT_EQUAL(hx_msr_read(&st, &io, idx[i], &v), 0);
+		CU_ASSERT_EQUAL(v, 0);
+		io.amd = false;
+		CU_ASSERT_EQUAL(hx_msr_read(&st, &io, idx[i], &v), -ENOENT);
+		CU_ASSERT_EQUAL(hx_msr_write(&st, &io, idx[i], 0), -ENOENT);
+	}
+	CU_ASSERT_EQUAL(hw.hw_sets, 0);
+}
+
 static const CU_TestInfo msr_tests[] = {
 	{ "EFER validation", test_efer },
 	{ "canonical bases, PAT, SYSENTER_CS", test_canonical_and_pat },
 	{ "TSC offset and TSC_AUX", test_tsc },
 	{ "MTRRs and APIC_BASE", test_mtrr_apic },
 	{ "unknown MSRs", test_unknown },
+	{ "AMD SYSCFG/TOP_MEM/NB_CFG", test_amd_syscfg },
 	CU_TEST_INFO_NULL,
 };
 
