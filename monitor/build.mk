@@ -38,7 +38,7 @@ $(HXEN_MONITOR): $(MON_OBJS) $(LIBHXEN)
 UNIT_SRCS += monitor/libhxen.c monitor/options.c monitor/log.c \
 	     monitor/mem.c monitor/loader.c monitor/loader_elf.c
 # PVH boot, ACPI, bzImage, xenstore (PVH helper)
-UNIT_SRCS += monitor/acpi.c monitor/pvh.c monitor/loader_bzimage.c \
+UNIT_SRCS += monitor/acpi.c monitor/pvh.c monitor/loader_bzimage.c monitor/kcache.c \
 	     monitor/xs_api.c monitor/xs_proto.c monitor/xs_req.c \
 	     monitor/xs_ring.c monitor/xs_tree.c monitor/xs_txn.c \
 	     monitor/xs_watch.c

@@ -14,7 +14,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "monitor/kcache.h"
 #include "monitor/loader_bzimage.h"
+#include "monitor/log.h"
 #include "monitor/pvh.h"
 
 static uint32_t get_le32(const uint8_t *p)
@@ -115,17 +117,22 @@ static const struct {
 	{ "lz4", { 0x02, 0x21, 0x4c, 0x18 }, 4, NULL },
 };
 
-int mon_bzimage_extract(const uint8_t *buf, size_t len, uint8_t **out,
-			size_t *outlen, char *err, size_t errlen)
+/* The compressed payload of a bzImage, found from its setup header. */
+struct bz_payload {
+	const uint8_t *data;
+	size_t len;		/* without the appended size */
+	uint32_t size;		/* of the ELF inside */
+	size_t format;		/* index in formats[] */
+};
+
+static int bz_parse(const uint8_t *buf, size_t len, struct bz_payload *pl,
+		    char *err, size_t errlen)
 {
 	unsigned int version, sects;
 	uint64_t off, plen;
 	const uint8_t *p;
-	const char *why = "unknown error";
 	uint32_t size;
-	uint8_t *dst;
 	size_t i;
-	long n;
 
 	if (!mon_bzimage_probe(buf, len))
 		return pvh_err(-ENOEXEC, err, errlen, "not a bzImage (no HdrS "
@@ -162,44 +169,61 @@ int mon_bzimage_extract(const uint8_t *buf, size_t len, uint8_t **out,
 		return pvh_err(-ENOTSUP, err, errlen, "bzImage payload is %s-"
 			       "compressed; hxen reads xz, gzip and zstd "
 			       "kernels", formats[i].name);
+	pl->data = p;
+	pl->len = plen - 4;
+	pl->size = size;
+	pl->format = i;
+	return 0;
+}
+
+static int bz_decode(const struct bz_payload *pl, uint8_t **out,
+		     size_t *outlen, char *err, size_t errlen)
+{
+	const char *why = "unknown error";
+	uint8_t *dst;
+	long n;
+
 	/* one spare byte tells "larger than recorded" from "exact" */
-	dst = malloc((size_t)size + 1);
+	dst = malloc((size_t)pl->size + 1);
 	if (!dst)
 		return pvh_err(-ENOMEM, err, errlen, "out of memory for a %u MiB "
-			       "kernel", size >> 20);
-	n = formats[i].decode(p, plen - 4, dst, (size_t)size + 1, &why);
-	if (n >= 0 && (uint64_t)n != size) {
+			       "kernel", pl->size >> 20);
+	n = formats[pl->format].decode(pl->data, pl->len, dst,
+				       (size_t)pl->size + 1, &why);
+	if (n >= 0 && (uint64_t)n != pl->size) {
 		why = "decompressed size differs from the recorded size";
 		n = -EINVAL;
 	}
 	if (n < 0) {
 		free(dst);
 		return pvh_err(-EINVAL, err, errlen, "corrupt bzImage payload "
-			       "(%s): %s", formats[i].name, why);
+			       "(%s): %s", formats[pl->format].name, why);
 	}
 	*out = dst;
 	*outlen = (size_t)n;
 	return 0;
 }
 
-int mon_load_bzimage(struct mon_mem *m, const uint8_t *buf, size_t len,
-		     struct mon_image *img, char *err, size_t errlen)
+int mon_bzimage_extract(const uint8_t *buf, size_t len, uint8_t **out,
+			size_t *outlen, char *err, size_t errlen)
+{
+	struct bz_payload pl;
+	int r = bz_parse(buf, len, &pl, err, errlen);
+
+	return r < 0 ? r : bz_decode(&pl, out, outlen, err, errlen);
+}
+
+/* Load the vmlinux ELF taken out of a bzImage (or from the cache). */
+static int load_vmlinux(struct mon_mem *m, const uint8_t *elf, size_t elen,
+			struct mon_image *img, char *err, size_t errlen)
 {
 	char why[200];
-	uint8_t *elf;
-	size_t elen;
 	int r;
 
-	r = mon_bzimage_extract(buf, len, &elf, &elen, err, errlen);
-	if (r < 0)
-		return r;
-	if (!mon_elf_probe(elf, elen)) {
-		free(elf);
+	if (!mon_elf_probe(elf, elen))
 		return pvh_err(-ENOEXEC, err, errlen, "bzImage payload is not an"
 			       " ELF vmlinux (kernel older than 2.6.26?)");
-	}
 	r = mon_load_elf(m, elf, elen, img, why, sizeof(why));
-	free(elf);
 	if (r < 0)
 		return pvh_err(r, err, errlen, "bzImage's vmlinux: %s", why);
 	if (!img->pvh_entry)
@@ -208,4 +232,55 @@ int mon_load_bzimage(struct mon_mem *m, const uint8_t *buf, size_t len,
 			       "with CONFIG_PVH=y");
 	img->format = "bzImage";
 	return 0;
+}
+
+/* A cached copy of the ELF (monitor/kcache.h): true if it loaded. */
+static bool load_cached(struct mon_mem *m, const char *key, size_t size,
+			struct mon_image *img)
+{
+	struct kcache_map cm;
+	char err[256];
+	int r;
+
+	if (!kcache_open(key, size, &cm))
+		return false;
+	r = load_vmlinux(m, cm.data, cm.len, img, err, sizeof(err));
+	if (r == 0)
+		mon_dbg("kernel cache: loaded %s", cm.path);
+	kcache_close(&cm);
+	if (r < 0)
+		kcache_drop(key);	/* decompress again below */
+	return r == 0;
+}
+
+int mon_load_bzimage(struct mon_mem *m, const uint8_t *buf, size_t len,
+		     struct mon_image *img, char *err, size_t errlen)
+{
+	char key[KCACHE_KEY_LEN];
+	struct bz_payload pl;
+	bool cache;
+	uint8_t *elf;
+	size_t elen;
+	int r;
+
+	r = bz_parse(buf, len, &pl, err, errlen);
+	if (r < 0)
+		return r;
+	cache = kcache_dir() != NULL;
+	if (cache) {
+		kcache_key(pl.data, pl.len, pl.size, key);
+		if (load_cached(m, key, pl.size, img))
+			return 0;
+	}
+	r = bz_decode(&pl, &elf, &elen, err, errlen);
+	if (r < 0)
+		return r;
+	mon_dbg("bzImage: %s payload of %zu KiB extracted to %zu KiB",
+		formats[pl.format].name, pl.len >> 10, elen >> 10);
+	r = load_vmlinux(m, elf, elen, img, err, errlen);
+	if (r == 0 && cache)
+		kcache_store_async(key, elf, elen);	/* frees elf */
+	else
+		free(elf);
+	return r;
 }

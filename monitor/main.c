@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "monitor/ctl.h"
+#include "monitor/kcache.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
 #include "monitor/pvh.h"
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 
 	mon_config_defaults(&cfg);
 	cfg.prog = argv[0];
+	atexit(kcache_wait);	/* an extracted kernel being stored */
 	r = mon_options_parse(&cfg, argc, argv, err, sizeof(err));
 	if (r == MON_OPT_DONE)
 		return 0;

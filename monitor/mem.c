@@ -65,6 +65,34 @@ int mon_mem_layout(struct mon_mem *m, uint64_t ram, char *err, size_t errlen)
 	return r;
 }
 
+/*
+ * Guest RAM on a 2 MiB boundary, with transparent huge pages asked for:
+ * the module pins all of it at start and maps it in the nested page
+ * tables, and 2 MiB pages make that 512 times fewer faults and pins.
+ * Without THP (or with it set to "never") this is plain 4 KiB memory.
+ */
+#define MEM_HUGE	(2ULL << 20)
+
+static void *map_huge_aligned(uint64_t size)
+{
+	uint8_t *p, *a;
+	size_t len = size + MEM_HUGE;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + MEM_HUGE - 1) & ~(uintptr_t)(MEM_HUGE - 1));
+	if (a > p)
+		munmap(p, a - p);
+	if (a + size < p + len)
+		munmap(a + size, p + len - (a + size));
+#ifdef MADV_HUGEPAGE
+	madvise(a, size, MADV_HUGEPAGE);	/* a hint: failure is fine */
+#endif
+	return a;
+}
+
 int mon_mem_alloc(struct mon_mem *m, char *err, size_t errlen)
 {
 	uint64_t total = 0, off = 0;
@@ -80,12 +108,10 @@ int mon_mem_alloc(struct mon_mem *m, char *err, size_t errlen)
 				  "for this host");
 	/* NORESERVE: guest RAM is only committed as the guest touches it
 	 * (and when the module pins a slot). */
-	m->map = mmap(NULL, total, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->map == MAP_FAILED) {
+	m->map = map_huge_aligned(total);
+	if (!m->map) {
 		int e = errno;
 
-		m->map = NULL;
 		return mon_seterr(-e, err, errlen, "cannot map %" PRIu64 " MiB of "
 				  "guest memory: %s (use a smaller --memory)",
 				  total >> 20, strerror(e));

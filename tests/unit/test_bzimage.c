@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "unit.h"
+#include "monitor/kcache.h"
 #include "monitor/loader_bzimage.h"
 
 #define KBASE	0x1000000ULL
@@ -126,19 +127,38 @@ static size_t make_bz(uint8_t *img, enum fmt f, bool note, uint32_t *psize)
 }
 
 static struct mon_mem mem;
+static char cache[64];
 
 static int setup(void)
 {
 	char err[128];
 
+	/* a private kernel cache, never the user's */
+	snprintf(cache, sizeof(cache), "/tmp/hxen-unit-kcache.XXXXXX");
+	if (!mkdtemp(cache))
+		return -1;
+	kcache_set_dir(cache);
 	if (mon_mem_layout(&mem, 64ULL << 20, err, sizeof(err)) ||
 	    mon_mem_alloc(&mem, err, sizeof(err)))
 		return -1;
 	return 0;
 }
 
+static int cache_clear(void)
+{
+	char cmd[200];
+
+	snprintf(cmd, sizeof(cmd), "rm -f %s/vmlinux-* %s/.tmp-*", cache,
+		 cache);
+	return system(cmd);
+}
+
 static int teardown(void)
 {
+	kcache_wait();
+	cache_clear();
+	rmdir(cache);
+	kcache_set_dir("off");
 	mon_mem_free(&mem);
 	return 0;
 }
@@ -235,6 +255,96 @@ static void test_bad(void)
 	CU_ASSERT_FALSE(mon_bzimage_probe(img, 0x100));
 }
 
+static int cache_entries(char *path, size_t len)
+{
+	char cmd[160];
+	FILE *f;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "ls -d %s/vmlinux-* 2>/dev/null", cache);
+	f = popen(cmd, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	while (fgets(path, len, f))
+		n++;
+	pclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	return n;
+}
+
+static void put_file(const char *path, const uint8_t *data, size_t len,
+		     mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	CU_ASSERT_EQUAL(chmod(path, mode), 0);
+}
+
+/* The extracted-kernel cache (monitor/kcache.c) behind the loader. */
+static void test_cache(void)
+{
+	static uint8_t img[0x20000], elf[0x2000];
+	uint8_t *k = mon_mem_ram_ptr(&mem, KBASE, 0x10000);
+	struct mon_image im = { 0 };
+	char path[512], err[256], key[KCACHE_KEY_LEN];
+	size_t len, elen = make_elf(elf, true);
+
+	CU_ASSERT_EQUAL(cache_clear(), 0);
+	len = make_bz(img, FMT_XZ, true, NULL);
+	CU_ASSERT_EQUAL_FATAL(mon_load_bzimage(&mem, img, len, &im, err,
+					       sizeof(err)), 0);
+	kcache_wait();
+	CU_ASSERT_EQUAL_FATAL(cache_entries(path, sizeof(path)), 1);
+
+	/* the next load maps the entry: change a byte there and see it */
+	elf[0x1005] = 0x5a;
+	put_file(path, elf, elen, 0644);
+	memset(k, 0xaa, 0x10000);
+	CU_ASSERT_EQUAL(mon_load_bzimage(&mem, img, len, &im, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(k[5], 0x5a);
+
+	/* a damaged entry (zeros) is dropped; the kernel is decompressed */
+	memset(elf, 0, elen);
+	put_file(path, elf, elen, 0644);
+	memset(k, 0xaa, 0x10000);
+	CU_ASSERT_EQUAL(mon_load_bzimage(&mem, img, len, &im, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(k[5], 35);
+	kcache_wait();
+	CU_ASSERT_EQUAL(cache_entries(path, sizeof(path)), 1);	/* stored anew */
+
+	/* an entry others can write is not trusted */
+	make_elf(elf, true);
+	elf[0x1005] = 0x5a;
+	put_file(path, elf, elen, 0666);
+	memset(k, 0xaa, 0x10000);
+	CU_ASSERT_EQUAL(mon_load_bzimage(&mem, img, len, &im, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(k[5], 35);
+	kcache_wait();
+
+	/* at most KCACHE_MAX_ENTRIES are kept */
+	for (unsigned int i = 0; i < KCACHE_MAX_ENTRIES + 3; i++) {
+		kcache_key((uint8_t *)&i, sizeof(i), 0x2000, key);
+		kcache_store(key, elf, elen);
+	}
+	CU_ASSERT_EQUAL(cache_entries(path, sizeof(path)), KCACHE_MAX_ENTRIES);
+
+	/* a directory others can write is not used; "off" is off */
+	CU_ASSERT_EQUAL(chmod(cache, 0777), 0);
+	kcache_set_dir(cache);
+	CU_ASSERT_PTR_NULL(kcache_dir());
+	CU_ASSERT_EQUAL(chmod(cache, 0700), 0);
+	kcache_set_dir("off");
+	CU_ASSERT_PTR_NULL(kcache_dir());
+	kcache_set_dir(cache);
+	CU_ASSERT_PTR_NOT_NULL(kcache_dir());
+	CU_ASSERT_EQUAL(cache_clear(), 0);
+}
+
 /* Debian's own kernel, when the e2e harness has fetched it. */
 static void test_debian_vmlinuz(void)
 {
@@ -288,6 +398,7 @@ static const CU_TestInfo bz_tests[] = {
 	{ "gzip payload", test_gzip },
 	{ "zstd payload", test_zstd },
 	{ "bad images", test_bad },
+	{ "extracted-kernel cache", test_cache },
 	{ "Debian vmlinuz", test_debian_vmlinuz },
 	CU_TEST_INFO_NULL,
 };
