@@ -37,6 +37,8 @@ static void hx_vm_release(struct kref *ref)
 	hx_ops->vm_destroy(vm);
 	hx_mem_free_all(vm);
 	hx_npt_free(vm);
+	mmdrop(vm->mm);
+	kfree(vm->pin_scratch);
 	kfree(vm);
 	hx_hw_put();
 	atomic_dec(&hx_nr_vms);
@@ -125,6 +127,15 @@ int hx_vm_create_fd(u32 flags)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->mem_lock);
+	mutex_init(&vm->npt_lock);
+	vm->pin_scratch = kmalloc_array(HX_CHUNK_PAGES, sizeof(*vm->pin_scratch),
+					GFP_KERNEL_ACCOUNT);
+	if (!vm->pin_scratch) {
+		ret = -ENOMEM;
+		goto fail_vm;
+	}
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
 	ret = hx_npt_init(vm);
 	if (ret)
 		goto fail_vm;
@@ -142,6 +153,9 @@ int hx_vm_create_fd(u32 flags)
 fail_npt:
 	hx_npt_free(vm);
 fail_vm:
+	if (vm->mm)
+		mmdrop(vm->mm);
+	kfree(vm->pin_scratch);
 	kfree(vm);
 fail_hw:
 	hx_hw_put();

@@ -52,7 +52,7 @@ fi
 
 G=$E2E_GUESTS/linux
 BANNER='hxen-guest: Linux'
-BENCH_TIMEOUT=$(( 600 * ${E2E_SCALE:-1} ))
+BENCH_TIMEOUT=$(( 150 * ${E2E_SCALE:-1} ))
 
 # run_boot NAME OUTFILE CMD...: start CMD, time the guest's banner, then
 # run "$B_AT_INIT" (if set) and wait for CMD to exit.  Sets B_INIT and
@@ -80,7 +80,7 @@ run_boot() {
 	wait "$B_PID"
 	B_RC=$?
 	B_TOTAL=$(delta "$_t0" "$(now)")
-	guest_prefix < "$_out" | tail -n 5
+	guest_prefix < "$_out" | tail -n 12
 }
 
 hx_init= hx_cold= kvm_init= hx_exits= kvm_exits=

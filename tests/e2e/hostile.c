@@ -604,8 +604,21 @@ static void registers(int vcpu, struct hxen_run *run)
 	memset(&regs, 0xff, sizeof(regs));
 	may_fail(ioctl(vcpu, HXEN_SET_REGS, &regs), "SET_REGS all ones (RFLAGS too)");
 	run_defined(vcpu, run, "HXEN_RUN with all-ones registers");
-	if (have_sregs)
+	if (have_sregs) {
+		/*
+		 * Code in slot 4, whose memory the monitor unmapped after
+		 * registering it (guest RAM is pinned on first use): a
+		 * defined exit, never a host fault.
+		 */
+		sregs = saved;
+		sregs.cs.base = 0x2000000;
+		memset(&regs, 0, sizeof(regs));
+		regs.rflags = 2;
+		may_fail(ioctl(vcpu, HXEN_SET_SREGS, &sregs), "SET_SREGS: CS in slot 4");
+		may_fail(ioctl(vcpu, HXEN_SET_REGS, &regs), "SET_REGS: RIP 0");
+		run_defined(vcpu, run, "HXEN_RUN in RAM whose memory was unmapped");
 		may_fail(ioctl(vcpu, HXEN_SET_SREGS, &saved), "restore SREGS");
+	}
 
 	memset(&fpu, 0xff, sizeof(fpu));
 	may_fail(ioctl(vcpu, HXEN_SET_FPU, &fpu), "SET_FPU all ones (bad XSAVE header)");
