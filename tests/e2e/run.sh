@@ -16,7 +16,7 @@
 # is "N passed, N failed"; exit status 1 if anything failed.
 #
 # Environment:
-#   E2E_TIMEOUT=S    hard limit per boot (default svm 600, vmx 1440: make check
+#   E2E_TIMEOUT=S    hard limit per boot (default svm 600, vmx 2400: make check
 #                    must stay under 40 minutes)
 #   E2E_SMP=N        QEMU vCPUs (default 2)      E2E_MEM=MiB (default 1024)
 #   E2E_VERBOSE=1    stream the whole serial log, not just the markers
@@ -239,7 +239,7 @@ run_host() {
 	rm -f "$dir/serial.raw" "$dir/serial.log"
 	case $h in
 	svm) limit=${E2E_TIMEOUT:-600}; boot_svm "$dir" ;;
-	vmx) limit=${E2E_TIMEOUT:-1440}; boot_vmx "$dir" ;;
+	vmx) limit=${E2E_TIMEOUT:-2400}; boot_vmx "$dir" ;;
 	esac
 	[ -f "$dir/serial.raw" ] && tr -d '\r' < "$dir/serial.raw" > "$dir/serial.log" ||
 		: > "$dir/serial.log"

@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # `reboot` in the guest (SCHEDOP_shutdown reboot) restarts it in the same
 # monitor: the guest comes back once, then `poweroff` ends with status 0.
-# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 900
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

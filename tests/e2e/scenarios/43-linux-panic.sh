@@ -2,7 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # A guest kernel panic (sysrq c, panic=-1) ends in SCHEDOP_shutdown(crash):
 # the monitor exits with status 4 and the panic text is in its output.
-# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

@@ -4,7 +4,6 @@
 # vcpu_info and binds its VIRQ_TIMER and IPI ports before INIT/SIPI; then
 # each CPU's Xen timer ticks on its own port and event-channel IPIs reach
 # both CPUs (the Xen layer's per-vCPU upcalls, docs/xen.md).
-# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 . /e2e/linux-lib.sh
