@@ -385,10 +385,15 @@ static void svm_decode_exit(struct hx_vcpu *vcpu, struct vmcb *vmcb, struct hx_e
 	else
 		exit->insn_len = svm_known_len(code);
 
-	switch (code) {
-	case (u64)SVM_EXIT_ERR:
+	/*
+	 * VMEXIT_INVALID is -1 as a 64-bit EXITCODE [APM vol. 2, 15.6];
+	 * accept it when only the low half was written as well.
+	 */
+	if ((u32)code == (u32)SVM_EXIT_ERR) {
 		exit->kind = HX_EXIT_FAIL_ENTRY;
-		break;
+		return;
+	}
+	switch (code) {
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI:

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -284,6 +286,8 @@ static struct {
 
 static void *store_thread(void *arg)
 {
+	/* after the vCPUs: the guest is booting meanwhile (Linux: per thread) */
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 	kcache_store(pending.key, pending.elf, pending.len);
 	free(pending.elf);
 	return NULL;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hxen/pvh_start.h"
 #include "monitor/loader.h"
 #include "monitor/mem.h"
 
@@ -37,40 +38,6 @@
 #define PVH_SPECIAL_SIZE	0x10000ULL
 #define PVH_STORE_PFN		0xfeffcULL
 #define PVH_CONSOLE_PFN		0xfefffULL
-
-#define HVM_START_MAGIC		0x336ec578U
-
-/* [xen/include/public/arch-x86/hvm/start_info.h] */
-struct hvm_start_info {
-	uint32_t magic;
-	uint32_t version;
-	uint32_t flags;
-	uint32_t nr_modules;
-	uint64_t modlist_paddr;
-	uint64_t cmdline_paddr;
-	uint64_t rsdp_paddr;
-	uint64_t memmap_paddr;
-	uint32_t memmap_entries;
-	uint32_t reserved;
-};
-
-struct hvm_modlist_entry {
-	uint64_t paddr;
-	uint64_t size;
-	uint64_t cmdline_paddr;
-	uint64_t reserved;
-};
-
-struct hvm_memmap_table_entry {
-	uint64_t addr;
-	uint64_t size;
-	uint32_t type;
-	uint32_t reserved;
-};
-
-_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info");
-_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry");
-_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "memmap entry");
 
 struct pvh_boot {
 	const char *cmdline;		/* NULL = empty */

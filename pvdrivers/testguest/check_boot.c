@@ -3,27 +3,12 @@
  * Entry state: if the VMM passed a start-info pointer in EBX it must be a
  * struct hvm_start_info (Xen public arch-x86/hvm/start_info.h).
  */
+#include "hxen/pvh_start.h"
 #include "tg.h"
 #include "cpu.h"
 #include "checks.h"
 
-#define START_INFO_MAGIC	0x336ec578u
 #define CMDLINE_MAX		160
-
-struct start_info {
-	uint32_t magic;
-	uint32_t version;
-	uint32_t flags;
-	uint32_t nr_modules;
-	uint64_t modlist_paddr;
-	uint64_t cmdline_paddr;
-	uint64_t rsdp_paddr;
-	uint64_t memmap_paddr;
-	uint32_t memmap_entries;
-	uint32_t reserved;
-};
-
-_Static_assert(sizeof(struct start_info) == 56, "hvm_start_info v1");
 
 uint32_t tg_start_info;
 
@@ -44,19 +29,19 @@ static void diag_cmdline(uint64_t gpa)
 
 static void run_boot(void)
 {
-	const struct start_info *si;
+	const struct hvm_start_info *si;
 
 	if (!tg_start_info) {
 		tap_skip("boot: hvm_start_info magic", "EBX was 0");
 		return;
 	}
-	si = (const struct start_info *)(uintptr_t)tg_start_info;
+	si = (const struct hvm_start_info *)(uintptr_t)tg_start_info;
 	tap_diag("start info at 0x%x: version %u, %u modules, %u memmap entries",
 		 tg_start_info, si->version, si->nr_modules,
 		 si->memmap_entries);
-	if (si->magic == START_INFO_MAGIC)
+	if (si->magic == HVM_START_MAGIC)
 		diag_cmdline(si->cmdline_paddr);
-	tap_ok(si->magic == START_INFO_MAGIC && si->flags == 0,
+	tap_ok(si->magic == HVM_START_MAGIC && si->flags == 0,
 	       "boot: hvm_start_info magic", "magic 0x%x flags 0x%x",
 	       si->magic, si->flags);
 }

@@ -67,7 +67,18 @@ hx_unload() {
 memfree_kb() {
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
+	# fold free pages back together (huge pages freed in pieces)
+	[ -w /proc/sys/vm/compact_memory ] && echo 1 > /proc/sys/vm/compact_memory
 	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+}
+
+# pins_held: pages pinned with FOLL_PIN and not yet unpinned, host-wide
+# (hxen.ko is the only user of pin_user_pages in the emulated host).
+pins_held() {
+	# fold the per-CPU counter deltas first
+	echo 1 > /proc/sys/vm/stat_refresh 2>/dev/null
+	awk '/^nr_foll_pin_acquired / { a = $2 } /^nr_foll_pin_released / { r = $2 }
+	     END { print a - r }' /proc/vmstat
 }
 
 # The test guest and the command line that runs it.  HX_TESTGUEST_ARGS in
