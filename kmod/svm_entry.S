@@ -16,6 +16,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/nospec-branch.h>
 #include "hx_entry_asm.h"
 
 
@@ -52,6 +53,15 @@ SYM_FUNC_START(svm_vmrun_asm)
 
 	mov	0(%rsp), %rax
 	vmload	%rax
+
+	/*
+	 * Before the first RET or call: untrain return prediction (AMD
+	 * Retbleed/SRSO, as the host kernel chose at boot) and refill the
+	 * return stack buffer, so that nothing the guest trained steers the
+	 * host's returns.  Both are no-ops where the host needs neither.
+	 */
+	UNTRAIN_RET
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
 
 	HX_CLEAR_SCRATCH
 

@@ -13,6 +13,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
 #include "hx_entry_asm.h"
@@ -64,6 +65,15 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	mov	(%rsp), %rsi
 	mov	%cr2, %rax
 	mov	%rax, (%rsi)
+
+	/*
+	 * Before the first RET: refill the return stack buffer so that no
+	 * guest-planted return target is used by the host, where the host
+	 * kernel asks for it on VM exits (its spectre_v2 choice; SDM vol. 3
+	 * and Intel's "Retpoline" / RSB guidance).
+	 */
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+		X86_FEATURE_RSB_VMEXIT_LITE
 
 	HX_CLEAR_SCRATCH		/* also returns 0 in %eax */
 	jmp	.Lout
