@@ -10,6 +10,7 @@
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
 #include <linux/bitops.h>
+#include <asm/nospec-branch.h>
 #include "hx_exit.h"
 #include "hx_hooks.h"
 
@@ -67,6 +68,22 @@ static int hx_halt(struct hx_vcpu *vcpu)
 	return 0;	/* a signal is seen at the top of the loop */
 }
 
+/*
+ * A CPU that runs a vCPU of another VM than last time flushes indirect
+ * branch prediction first (IBPB, where the host kernel enabled it), so one
+ * guest cannot steer another's speculation.  VMs are told apart by serial
+ * number, not address: a new VM may reuse a freed one's memory.
+ */
+static DEFINE_PER_CPU(u64, hx_last_vm_serial);
+
+static void hx_switch_barrier(struct hx_vm *vm)
+{
+	if (this_cpu_read(hx_last_vm_serial) == vm->serial)
+		return;
+	this_cpu_write(hx_last_vm_serial, vm->serial);
+	indirect_branch_prediction_barrier();
+}
+
 int hx_vcpu_run(struct hx_vcpu *vcpu)
 {
 	struct hxen_run *run = vcpu->run;
@@ -104,6 +121,7 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 
 		down_read(&vm->mem_lock);
 		preempt_disable();
+		hx_switch_barrier(vm);
 		hx_inject_pending(vcpu);
 		hx_fpu_enter(vcpu);
 		r = hx_ops->vcpu_run(vcpu, &exit);

@@ -14,6 +14,7 @@
 #include "hx_hooks.h"
 
 static atomic_t hx_nr_vms = ATOMIC_INIT(0);
+static atomic64_t hx_vm_serial = ATOMIC64_INIT(0);
 
 void hx_vcpu_free(struct hx_vcpu *vcpu);
 
@@ -136,6 +137,7 @@ int hx_vm_create_fd(u32 flags)
 	}
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->serial = atomic64_inc_return(&hx_vm_serial);
 	ret = hx_npt_init(vm);
 	if (ret)
 		goto fail_vm;

@@ -63,6 +63,7 @@ struct hx_vm {
 	struct mutex npt_lock;
 	struct page **pin_scratch;	/* HX_CHUNK_PAGES, under npt_lock */
 	struct mm_struct *mm;		/* the creator's: slots are pinned in it */
+	u64 serial;			/* unique for the module's lifetime */
 	atomic_t tlb_gen;		/* bumped when a mapping goes away */
 	struct hx_slot slots[HX_MAX_SLOTS];
 	struct hx_npt npt;
