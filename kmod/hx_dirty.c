@@ -20,17 +20,12 @@ void hx_mem_kick_all(struct hx_vm *vm);
 int hx_dirty_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa)
 {
 	unsigned long idx = (gpa - slot->gpa) >> PAGE_SHIFT;
-	struct page *pg = READ_ONCE(slot->pages[idx]);
-	int ret;
 
-	if (!slot->dirty || !pg)
+	if (!slot->dirty)
 		return -ENOENT;
 	set_bit(idx, slot->dirty);
-	mutex_lock(&vm->npt_lock);
-	ret = hx_npt_map(vm, gpa & PAGE_MASK, page_to_phys(pg),
-			 HX_PROT_R | HX_PROT_W | HX_PROT_X);
-	mutex_unlock(&vm->npt_lock);
-	return ret;
+	return hx_npt_map(vm, gpa & PAGE_MASK, page_to_phys(slot->pages[idx]),
+			  HX_PROT_R | HX_PROT_W | HX_PROT_X);
 }
 
 long hx_dirty_get_log(struct hx_vm *vm, const struct hxen_dirty_log *d)
@@ -59,10 +54,8 @@ long hx_dirty_get_log(struct hx_vm *vm, const struct hxen_dirty_log *d)
 	for (i = 0; i < words; i++)
 		snap[i] = xchg(&s->dirty[i], 0);
 	for_each_set_bit(i, snap, s->npages)
-		if (s->pages[i])	/* a set bit means touched, so pinned */
-			hx_npt_map(vm, s->gpa + i * PAGE_SIZE,
-				   page_to_phys(s->pages[i]),
-				   HX_PROT_R | HX_PROT_X);	/* existing tables */
+		hx_npt_map(vm, s->gpa + i * PAGE_SIZE, page_to_phys(s->pages[i]),
+			   HX_PROT_R | HX_PROT_X);	/* existing tables: cannot fail */
 	atomic_inc(&vm->tlb_gen);
 	up_write(&vm->mem_lock);
 	mutex_unlock(&vm->lock);

@@ -523,16 +523,6 @@ static int exit_npf(struct hx_vcpu *vcpu, const struct hx_exit *exit)
 		return exit_mmio(vcpu, exit, write);
 	if ((slot->flags & HXEN_MEM_READONLY) && write)
 		return exit_mmio(vcpu, exit, true);
-	/* first touch of this 2 MiB: pin and map it, then retry */
-	switch (hx_mem_populate(vcpu->vm, slot, exit->npf.gpa)) {
-	case 0:
-		return HX_RESUME;
-	case -EEXIST:
-		break;
-	default:	/* the monitor unmapped its RAM, or out of memory */
-		return hx_internal_error(vcpu, HXEN_INTERNAL_FAULT, exit->code,
-					 exit->info1, exit->info2);
-	}
 	if (slot->dirty && write && !hx_dirty_fault(vcpu->vm, slot, exit->npf.gpa))
 		return HX_RESUME;
 	/* Mapped RAM should never fault: report it instead of looping. */

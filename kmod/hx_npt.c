@@ -87,13 +87,6 @@ int hx_npt_map(struct hx_vm *vm, u64 gpa, u64 hpa, u32 prot)
 	return 0;
 }
 
-bool hx_npt_present(struct hx_vm *vm, u64 gpa)
-{
-	u64 *pte = npt_leaf(vm, gpa, false);
-
-	return pte && READ_ONCE(*pte);
-}
-
 /* The caller bumps vm->tlb_gen so vCPUs flush before their next entry. */
 void hx_npt_unmap(struct hx_vm *vm, u64 gpa)
 {

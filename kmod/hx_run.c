@@ -134,12 +134,6 @@ int hx_vcpu_run(struct hx_vcpu *vcpu)
 			hx_internal_error(vcpu, HXEN_INTERNAL_UNHANDLED_EXIT, 0, r, 0);
 			break;
 		}
-		if (unlikely(vcpu->prefault_gpa != HX_NO_GPA)) {
-			/* the backend needs a page pinned before it enters */
-			hx_mem_prefault(vcpu);
-			up_read(&vm->mem_lock);
-			continue;
-		}
 		run->stat_exits++;
 		r = hx_handle_exit(vcpu, &exit);
 		up_read(&vm->mem_lock);

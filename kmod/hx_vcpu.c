@@ -256,7 +256,6 @@ static struct hx_vcpu *hx_vcpu_alloc(struct hx_vm *vm, u32 id)
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->guest_cpu = -1;
 	vcpu->last_cpu = -1;
-	vcpu->prefault_gpa = HX_NO_GPA;
 	vcpu->tlb_gen = -1;
 	vcpu->regs.rip = 0xfff0;
 	vcpu->regs.rflags = 2;

@@ -38,8 +38,6 @@ static void hx_vm_release(struct kref *ref)
 	hx_ops->vm_destroy(vm);
 	hx_mem_free_all(vm);
 	hx_npt_free(vm);
-	mmdrop(vm->mm);
-	kfree(vm->pin_scratch);
 	kfree(vm);
 	hx_hw_put();
 	atomic_dec(&hx_nr_vms);
@@ -128,15 +126,6 @@ int hx_vm_create_fd(u32 flags)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->mem_lock);
-	mutex_init(&vm->npt_lock);
-	vm->pin_scratch = kmalloc_array(HX_CHUNK_PAGES, sizeof(*vm->pin_scratch),
-					GFP_KERNEL_ACCOUNT);
-	if (!vm->pin_scratch) {
-		ret = -ENOMEM;
-		goto fail_vm;
-	}
-	vm->mm = current->mm;
-	mmgrab(vm->mm);
 	vm->serial = atomic64_inc_return(&hx_vm_serial);
 	ret = hx_npt_init(vm);
 	if (ret)
@@ -155,9 +144,6 @@ int hx_vm_create_fd(u32 flags)
 fail_npt:
 	hx_npt_free(vm);
 fail_vm:
-	if (vm->mm)
-		mmdrop(vm->mm);
-	kfree(vm->pin_scratch);
 	kfree(vm);
 fail_hw:
 	hx_hw_put();

@@ -26,16 +26,13 @@
 
 struct page;
 
-/* Guest RAM is pinned and mapped on first use, 2 MiB at a time (hx_mem.c). */
-#define HX_CHUNK_PAGES	512UL
-
 struct hx_slot {
 	u64 gpa;
 	u64 size;		/* 0 = unused */
 	u64 uaddr;
 	u32 flags;		/* HXEN_MEM_* */
 	unsigned long npages;
-	struct page **pages;	/* pinned; NULL until first used */
+	struct page **pages;	/* pinned */
 	unsigned long *dirty;	/* HXEN_MEM_DIRTY_LOG: one bit per page */
 };
 
@@ -56,13 +53,6 @@ struct hx_vm {
 	 * runs on a page that is being unpinned.
 	 */
 	struct rw_semaphore mem_lock;
-	/*
-	 * Nested-table changes made with mem_lock held only for read: lazy
-	 * population of slots, dirty-log faults, grant frames.
-	 */
-	struct mutex npt_lock;
-	struct page **pin_scratch;	/* HX_CHUNK_PAGES, under npt_lock */
-	struct mm_struct *mm;		/* the creator's: slots are pinned in it */
 	u64 serial;			/* unique for the module's lifetime */
 	atomic_t tlb_gen;		/* bumped when a mapping goes away */
 	struct hx_slot slots[HX_MAX_SLOTS];
@@ -119,8 +109,6 @@ struct hx_vcpu {
 	int guest_cpu;			/* CPU in guest mode, -1 if not */
 	int last_cpu;			/* CPU of the previous entry, -1 at first */
 	int tlb_gen;			/* vm->tlb_gen seen at the last entry */
-	u64 prefault_gpa;		/* HX_NO_GPA, or pin before entering */
-	bool prefault_failed;		/* then read what is not pinned as 0 */
 
 	struct hx_pending pending;
 	struct hx_msr_state msr;	/* MSRs kept by the core (hx_msr.c) */
@@ -149,19 +137,6 @@ void hx_hw_put(void);
 struct hx_slot *hx_slot_find(struct hx_vm *vm, u64 gpa);
 int hx_gpa_read(struct hx_vm *vm, u64 gpa, void *buf, u32 len);
 int hx_gpa_write(struct hx_vm *vm, u64 gpa, const void *buf, u32 len);
-/*
- * The same where sleeping is not allowed (with the backend's state loaded):
- * -EAGAIN if a page is not pinned yet.  The backend then sets
- * vcpu->prefault_gpa and cancels the entry; the run loop pins the page
- * (hx_mem_prefault) and tries again.
- */
-int hx_gpa_read_pinned(struct hx_vm *vm, u64 gpa, void *buf, u32 len);
-void hx_mem_prefault(struct hx_vcpu *vcpu);
-#define HX_NO_GPA	(~0ULL)
-/* The page behind @gpa of @s, pinned (and mapped) now if need be; NULL on failure. */
-struct page *hx_slot_page(struct hx_vm *vm, struct hx_slot *s, u64 gpa);
-/* Pin and map the chunk of @gpa (nested page fault); -EEXIST: already was. */
-int hx_mem_populate(struct hx_vm *vm, struct hx_slot *s, u64 gpa);
 int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *s);
 /* Dirty logging (hx_dirty.c). */
 int hx_dirty_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa);
@@ -173,7 +148,6 @@ int hx_npt_init(struct hx_vm *vm);
 void hx_npt_free(struct hx_vm *vm);
 int hx_npt_map(struct hx_vm *vm, u64 gpa, u64 hpa, u32 prot);
 void hx_npt_unmap(struct hx_vm *vm, u64 gpa);
-bool hx_npt_present(struct hx_vm *vm, u64 gpa);
 
 /* vCPUs (hx_vcpu.c, hx_run.c). */
 int hx_vcpu_create_fd(struct hx_vm *vm, u32 id);

@@ -93,9 +93,7 @@ void *hx_xen_host_page_get(struct hx_xen_vm *xvm, u64 gfn, void **cookie)
 
 	if (!s)
 		return NULL;
-	pg = hx_slot_page(host_vm(xvm), s, gfn << PAGE_SHIFT);
-	if (!pg)
-		return NULL;
+	pg = s->pages[((gfn << PAGE_SHIFT) - s->gpa) >> PAGE_SHIFT];
 	get_page(pg);
 	*cookie = pg;
 	return page_address(pg);
@@ -113,10 +111,10 @@ int hx_xen_host_map_grant(struct hx_xen_vm *xvm, u32 idx, u64 gfn)
 
 	if (idx >= g->nr_gnt || gfn >= (hx_caps.max_gpa >> PAGE_SHIFT))
 		return -XE_INVAL;
-	mutex_lock(&g->vm->npt_lock);
+	mutex_lock(&g->npt_lock);
 	ret = hx_npt_map(g->vm, gfn << PAGE_SHIFT, page_to_phys(g->gnt[idx]),
 			 HX_PROT_R | HX_PROT_W);
-	mutex_unlock(&g->vm->npt_lock);
+	mutex_unlock(&g->npt_lock);
 	return ret ? -XE_NOMEM : 0;
 }
 
@@ -125,9 +123,9 @@ void hx_xen_host_unmap_gfn(struct hx_xen_vm *xvm, u64 gfn)
 	struct hx_xen_gvm *g = xvm->host;
 	unsigned int i;
 
-	mutex_lock(&g->vm->npt_lock);
+	mutex_lock(&g->npt_lock);
 	hx_npt_unmap(g->vm, gfn << PAGE_SHIFT);
-	mutex_unlock(&g->vm->npt_lock);
+	mutex_unlock(&g->npt_lock);
 	/* Every vCPU flushes its nested TLB before the next entry. */
 	atomic_inc(&g->vm->tlb_gen);
 	for (i = 0; i < HX_MAX_VCPUS; i++)

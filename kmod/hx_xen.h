@@ -36,6 +36,7 @@ struct hx_xen_gvm {
 	spinlock_t notify_lock;		/* notify[] against guest sends */
 	struct eventfd_ctx **notify;	/* XEN_NR_EVTCHN_2L entries */
 	struct hx_xen_kick **kick;	/* XEN_NR_EVTCHN_2L entries */
+	struct mutex npt_lock;		/* grant-frame NPT changes by vCPUs */
 	u32 nr_gnt;
 	struct page *gnt[HX_XEN_MAX_GNT_FRAMES];	/* pinned monitor pages */
 };

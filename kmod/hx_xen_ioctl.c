@@ -252,6 +252,7 @@ static long xen_config(struct hx_vm *vm, void __user *uarg)
 		return -ENOMEM;
 	g->vm = vm;
 	mutex_init(&g->fd_lock);
+	mutex_init(&g->npt_lock);
 	spin_lock_init(&g->notify_lock);
 	g->notify = kvcalloc(XEN_NR_EVTCHN_2L, sizeof(*g->notify), GFP_KERNEL_ACCOUNT);
 	g->kick = kvcalloc(XEN_NR_EVTCHN_2L, sizeof(*g->kick), GFP_KERNEL_ACCOUNT);

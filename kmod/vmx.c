@@ -646,10 +646,8 @@ static int vmx_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 	vmcs_write(VMCS_GUEST_RSP, vcpu->regs.rsp);
 	vmcs_write(VMCS_GUEST_RIP, vcpu->regs.rip);
 	vmcs_write(VMCS_GUEST_RFLAGS, vcpu->regs.rflags | X86_EFLAGS_FIXED);
-	if (vx->reload_pdptes && vmx_load_pdptes(vx) == -EAGAIN) {
-		exit->kind = HX_EXIT_CONTINUE;	/* hx_mem_prefault first */
-		return 0;
-	}
+	if (vx->reload_pdptes)
+		vmx_load_pdptes(vx);
 	if (vmx_watchdog_ticks)
 		vmcs_write(VMCS_PREEMPT_TIMER, vmx_watchdog_ticks);
 

@@ -57,7 +57,7 @@ void vmx_put(void);
 /* vmx_state.c */
 void vmx_compute_cr_masks(void);
 void vmx_reset_guest(struct vmx_vcpu *vx);
-int vmx_load_pdptes(struct vmx_vcpu *vx);
+void vmx_load_pdptes(struct vmx_vcpu *vx);
 void vmx_get_sregs(struct hx_vcpu *vcpu, struct hxen_sregs *s);
 int vmx_set_sregs(struct hx_vcpu *vcpu, const struct hxen_sregs *s);
 int vmx_get_msr(struct hx_vcpu *vcpu, u32 index, u64 *val);

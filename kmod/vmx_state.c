@@ -109,32 +109,19 @@ u64 vmx_guest_cr4(void)
 }
 
 /* Load the four PDPTEs when the guest runs PAE paging outside long mode. */
-int vmx_load_pdptes(struct vmx_vcpu *vx)
+void vmx_load_pdptes(struct vmx_vcpu *vx)
 {
 	struct hx_vm *vm = vx->vcpu->vm;
 	u64 pdpte[4] = { 0 };
 	u64 cr3 = vmcs_read(VMCS_GUEST_CR3) & 0xffffffe0ULL;
 
 	vx->reload_pdptes = false;
-	switch (hx_gpa_read_pinned(vm, cr3, pdpte, sizeof(pdpte))) {
-	case 0:
-		break;
-	case -EAGAIN:	/* not pinned yet: the run loop pins it, then retry */
-		if (!vx->vcpu->prefault_failed) {
-			vx->vcpu->prefault_gpa = cr3;
-			vx->reload_pdptes = true;
-			return -EAGAIN;
-		}
-		fallthrough;
-	default:
+	if (hx_gpa_read(vm, cr3, pdpte, sizeof(pdpte)))
 		memset(pdpte, 0, sizeof(pdpte));
-	}
-	vx->vcpu->prefault_failed = false;
 	vmcs_write(VMCS_GUEST_PDPTE0, pdpte[0]);
 	vmcs_write(VMCS_GUEST_PDPTE1, pdpte[1]);
 	vmcs_write(VMCS_GUEST_PDPTE2, pdpte[2]);
 	vmcs_write(VMCS_GUEST_PDPTE3, pdpte[3]);
-	return 0;
 }
 
 /*

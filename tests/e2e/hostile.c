@@ -607,8 +607,8 @@ static void registers(int vcpu, struct hxen_run *run)
 	if (have_sregs) {
 		/*
 		 * Code in slot 4, whose memory the monitor unmapped after
-		 * registering it (guest RAM is pinned on first use): a
-		 * defined exit, never a host fault.
+		 * registering it (the module keeps its pin): a defined exit,
+		 * never a host fault.
 		 */
 		sregs = saved;
 		sregs.cs.base = 0x2000000;
