@@ -55,12 +55,25 @@ int hx_xen_upcall_vector(struct hx_xen_vcpu *xv)
 	return vec;
 }
 
+/*
+ * A new event for @xv (xvm->lock held).  It also ends a SCHEDOP_poll or
+ * SCHEDOP_block in progress, interrupts on or off: Xen's
+ * vcpu_mark_events_pending() kicks and so unblocks the vCPU
+ * [xen/common/event_channel.c, sched/core.c vcpu_unblock], and the poll
+ * returns (spuriously, as the interface allows).  Linux's pv spinlocks
+ * depend on it: a waiter polling its kicker port with IF=0 whose kick was
+ * taken by a nested lock in interrupt context is only rescued by such a
+ * wake-up, e.g. its next timer event; without it both vCPUs of a 2-vCPU
+ * guest were seen blocked for good.
+ */
 static void mark_events_pending(struct hx_xen_vcpu *xv)
 {
 	struct hx_xen_vcpu_info *vi = hx_xen_vcpu_info(xv);
 
 	if (!vi || hx_xen_xchg8(&vi->evtchn_upcall_pending, 1))
 		return;
+	if (xv->blocked)
+		HX_XEN_WRITE_ONCE(xv->poll_woken, true);
 	hx_xen_host_kick(xv);
 }
 

@@ -407,6 +407,27 @@ static void test_poll(void)
 	hx_xen_do_hypercall(v1, &hc);			/* ends the old block */
 	CU_ASSERT_EQUAL(hc.action, HX_XEN_ACT_DONE);
 	CU_ASSERT_EQUAL(xvm->nr_blocked, 0);
+	/*
+	 * IF=0, polling the masked kicker: a new event for this vCPU on
+	 * another, unmasked port ends the poll too (Xen's vcpu_unblock on
+	 * event delivery), though the upcall cannot be taken yet.
+	 */
+	{
+		u32 other = bind_ipi(v0, 1);
+
+		s->vcpu_info[1].evtchn_upcall_pending = 0;
+		s->vcpu_info[1].evtchn_pending_sel = 0;
+		hc.irq_enabled = false;
+		fake_put(FAKE_SCRATCH, &p, sizeof(p));
+		fake_put(FAKE_SCRATCH + 512, ports, sizeof(ports));
+		hx_xen_do_hypercall(v1, &hc);
+		CU_ASSERT_EQUAL(hc.action, HX_XEN_ACT_BLOCK);
+		CU_ASSERT_FALSE(hx_xen_block_wake(v1, false));
+		CU_ASSERT_EQUAL(port_op(v0, EVTCHNOP_send, other), 0);
+		CU_ASSERT_TRUE(hx_xen_block_wake(v1, false));
+		hx_xen_block_end(v1);
+		CU_ASSERT_EQUAL(xvm->nr_blocked, 0);
+	}
 	/* Limits. */
 	p.nr_ports = XEN_POLL_MAX_PORTS + 1;
 	fake_put(FAKE_SCRATCH, &p, sizeof(p));
