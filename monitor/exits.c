@@ -18,9 +18,12 @@ typedef int mon_exit_fn(struct mon_vcpu *v, struct hxen_run *run);
 
 /*
  * --stats: user-space exits per port, and per 4 KiB MMIO page for the first
- * EXIT_MMIO_PAGES pages seen, so that the hot ones can be named.
+ * EXIT_MMIO_PAGES pages seen, so that the hot ones can be named.  Counted
+ * only when asked for: the exit path pays nothing otherwise.
  */
 #define EXIT_MMIO_PAGES	32
+
+static bool exit_counting;
 
 static uint32_t exit_io_count[0x10000];
 static struct {
@@ -57,6 +60,12 @@ static int hot_spot_cmp(const void *a, const void *b)
 	const struct hot_spot *x = a, *y = b;
 
 	return x->count < y->count ? 1 : x->count > y->count ? -1 : 0;
+}
+
+/* Before the vCPUs start. */
+void mon_exit_count_enable(void)
+{
+	exit_counting = true;
 }
 
 /* The @max busiest ports and MMIO pages, as "io 0xcf8: 120, ..." */
@@ -113,7 +122,9 @@ static int exit_io(struct mon_vcpu *v, struct hxen_run *run)
 			count);
 		return MON_EXIT_INTERNAL;
 	}
-	__atomic_fetch_add(&exit_io_count[run->io.port], 1, __ATOMIC_RELAXED);
+	if (exit_counting)
+		__atomic_fetch_add(&exit_io_count[run->io.port], 1,
+				   __ATOMIC_RELAXED);
 	/* REP INS/OUTS: @count elements of @size bytes, same port */
 	for (unsigned int i = 0; i < count; i++) {
 		uint8_t *p = run->io.data + i * size;
@@ -139,7 +150,8 @@ static int exit_mmio(struct mon_vcpu *v, struct hxen_run *run)
 			"%#" PRIx64 " len %u", v->hv.id, (uint64_t)run->mmio.gpa, len);
 		return MON_EXIT_INTERNAL;
 	}
-	count_mmio(run->mmio.gpa);
+	if (exit_counting)
+		count_mmio(run->mmio.gpa);
 	if (write)
 		memcpy(&val, run->mmio.data, len);
 	dev_mmio_access(run->mmio.gpa, len, write, &val);

@@ -2,7 +2,7 @@
 /*
  * Extracted-kernel cache.  A bzImage's payload is a compressed ELF vmlinux
  * that PVH boot must take out before it can load a byte (xen-abi.md B.1);
- * for a 8 MiB xz payload that is most of the monitor's start-up time, and
+ * for an 8 MiB xz payload that is most of the monitor's start-up time, and
  * test farms boot the same kernel thousands of times.  The cache keeps the
  * extracted ELF on disk, named after the payload's length and CRC-64, so
  * that later boots map it instead of decompressing.

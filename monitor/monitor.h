@@ -108,6 +108,7 @@ void mon_vcpus_kick(struct mon_vm *vm);
 /* exits.c: handle the exit in v->hv.run; returns MON_CONTINUE or a status */
 #define MON_CONTINUE	(-1)
 int mon_handle_exit(struct mon_vcpu *v);
+void mon_exit_count_enable(void);
 void mon_exit_hot_spots(char *buf, size_t len, unsigned int max);
 void mon_unclaimed_access(bool mmio, uint64_t addr, unsigned int size,
 			  bool write);

@@ -114,6 +114,7 @@ static int set_stats(struct mon_config *cfg, const char *arg, char *err,
 		     size_t errlen)
 {
 	pvh_stats = true;
+	mon_exit_count_enable();
 	return 0;
 }
 

@@ -217,9 +217,10 @@ int mon_vm_setup(struct mon_vm *vm, const struct mon_config *cfg)
 		r = mon_run_hooks(vm, MON_PHASE_LAYOUT, err, sizeof(err));
 	if (!r)
 		r = mon_mem_alloc(&vm->mem, err, sizeof(err));
-	mon_dbg("guest RAM allocated; loading %s", cfg->kernel);
-	if (!r)
+	if (!r) {
+		mon_dbg("guest RAM allocated; loading %s", cfg->kernel);
 		r = mon_load_image(cfg, &vm->mem, &vm->image, err, sizeof(err));
+	}
 	if (!r)
 		r = mon_run_hooks(vm, MON_PHASE_IMAGE, err, sizeof(err));
 	if (r < 0) {
@@ -248,9 +249,10 @@ int mon_vm_setup(struct mon_vm *vm, const struct mon_config *cfg)
 		return r;
 	}
 	r = register_slots(vm);
-	mon_dbg("guest RAM registered with the module");
-	if (!r)
+	if (!r) {
+		mon_dbg("guest RAM registered with the module");
 		r = create_vcpus(vm);
+	}
 	if (r < 0)
 		return r;
 	r = mon_run_hooks(vm, MON_PHASE_VM, err, sizeof(err));
