@@ -29,7 +29,7 @@ ALL	:=
 UNIT_SRCS :=
 UNIT_LIBS :=
 
-.PHONY: all kmod check unit e2e demo bench clean deps help
+.PHONY: all kmod check unit e2e demo bench clean deps help install uninstall deb
 all: real-all
 
 include monitor/build.mk
@@ -46,18 +46,25 @@ real-all: $(ALL)
 # fresh Debian 12 machine: packages first (tools/deps.sh), then the build.
 # Unit tests run first (fast, no emulator), then the e2e scenarios on every
 # emulated host.
-check:
-	bash tools/deps.sh </dev/null
-	$(MAKE) real-all
-	$(MAKE) unit
-	$(MAKE) e2e HOST=all
+#
+# Every target that needs packages depends on `deps`, which runs
+# tools/deps.sh once per top-level make (sub-makes get HXEN_DEPS_DONE=1);
+# targets that need the fetched kernel run their steps in order in their
+# recipes, so nothing is built before the packages are there, even with -j.
+check: deps
+	$(MAKE) HXEN_DEPS_DONE=1 real-all
+	$(MAKE) HXEN_DEPS_DONE=1 unit
+	$(MAKE) HXEN_DEPS_DONE=1 e2e HOST=all
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+HXEN_DEPS_DONE ?=
 deps:
-	bash tools/deps.sh
+ifeq ($(HXEN_DEPS_DONE),)
+	$(Q)bash tools/deps.sh </dev/null
+endif
 
 clean:
 	rm -rf $(BUILD)/bin $(BUILD)/obj $(BUILD)/lib $(BUILD)/tests $(BUILD)/pvdrivers $(BUILD)/monitor $(BUILD)/devices $(BUILD)/tools

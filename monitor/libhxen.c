@@ -45,6 +45,12 @@ static int __attribute__((format(printf, 2, 3))) fail(int err, const char *fmt, 
 	return err;
 }
 
+/* An ioctl that failed with -@err: record which and why, return @err. */
+static int ioctl_fail_code(int err, const char *what)
+{
+	return fail(err, "hxen: %s failed: %s", what, strerror(-err));
+}
+
 /* An ioctl that failed: record which and why, return -errno. */
 static int ioctl_fail(const char *what)
 {
@@ -198,8 +204,30 @@ int hxen_vm_create(struct hxen *hx, struct hxen_vm *vm)
 			    ": %s", hx->caps.reason[0] ? hx->caps.reason :
 			    "no reason given");
 	fd = do_ioctl(hx->fd, HXEN_CREATE_VM, &c, "HXEN_CREATE_VM");
-	if (fd < 0)
-		return fd;
+	if (fd < 0) {
+		struct hxen_caps now;
+		int err = fd;
+
+		/*
+		 * The first VM switches SVM/VMX on; when that is refused the
+		 * module keeps the cause in caps.reason (another hypervisor
+		 * holding it, firmware lock...).  That is what the user needs
+		 * to read, not just the errno.
+		 */
+		if (hxen_get_caps(hx, &now) == 0 && now.reason[0]) {
+			now.reason[sizeof(now.reason) - 1] = 0;
+			hx->caps = now;
+			return fail(err, "hxen: cannot create a VM: %s",
+				    now.reason);
+		}
+		if (err == -EBUSY)
+			return fail(err, "hxen: cannot create a VM: %s (another "
+				    "hypervisor may be holding %s)",
+				    strerror(-err),
+				    hx->caps.backend == HXEN_BACKEND_VMX ?
+				    "VMX" : "SVM");
+		return ioctl_fail_code(err, "HXEN_CREATE_VM");
+	}
 	vm->fd = fd;
 	return 0;
 }

@@ -38,4 +38,3 @@ GUEST_INITRAMFS := $(BUILD)/guest/initramfs.cpio.gz
 guest: $(GUEST_INITRAMFS)
 $(GUEST_INITRAMFS): tools/mkguest.sh | e2e-kernel
 	$(Q)tools/mkguest.sh $(BUILD)/guest
-e2e demo bench: $(GUEST_INITRAMFS)

@@ -67,6 +67,9 @@ static struct json *module_info(int *rc)
 	if (hx.caps.backend == HXEN_BACKEND_NONE) {
 		json_set(m, "error", json_str(hx.caps.reason));
 		*rc = CLI_ERR;
+	} else if (hx.caps.reason[0]) {
+		/* the backend works, but the last VM creation was refused */
+		json_set(m, "last_refusal", json_str(hx.caps.reason));
 	}
 	hxen_close(&hx);
 	return m;
@@ -123,6 +126,9 @@ int cli_info(int argc, char **argv)
 			if (json_get_str(m, "error"))
 				printf("not usable:       %s\n",
 				       json_get_str(m, "error"));
+			if (json_get_str(m, "last_refusal"))
+				printf("last refusal:     %s\n",
+				       json_get_str(m, "last_refusal"));
 		}
 	}
 	json_free(all);

@@ -136,20 +136,6 @@ else
 	status=1
 fi
 
-kvm_loaded=
-load_kvm() {
-	[ -f /e2e/modules/kvm/order ] || return 1
-	for m in $(cat /e2e/modules/kvm/order); do
-		case $m in
-		kvm-intel) grep -qw vmx /proc/cpuinfo || continue ;;
-		kvm-amd) grep -qw svm /proc/cpuinfo || continue ;;
-		esac
-		insmod "/e2e/modules/kvm/$m.ko" 2>/dev/null ||
-			grep -q "^$(echo "$m" | tr - _) " /proc/modules || return 1
-		kvm_loaded="$m $kvm_loaded"
-	done
-	[ -c /dev/kvm ]
-}
 
 kvm_exits_now() {
 	cat /sys/kernel/debug/kvm/exits 2>/dev/null
@@ -158,7 +144,7 @@ kvm_exits_now() {
 if ! command -v qemu-system-x86_64 >/dev/null; then
 	missing "QEMU+KVM comparison: qemu-system-x86_64 not in the initramfs (E2E_KVM=1)"
 	status=1
-elif ! load_kvm; then
+elif ! kvm_load >/dev/null; then
 	missing "QEMU+KVM comparison: Debian's KVM modules did not load (see dmesg)"
 	status=1
 elif [ -f "$G/vmlinuz" ]; then
@@ -198,7 +184,7 @@ elif [ -f "$G/vmlinuz" ]; then
 		missing "Linux under QEMU+KVM: no init banner (status $B_RC); last line: $(tail -n1 /tmp/bench-kvm.out)"
 		status=1
 	fi
-	for m in $kvm_loaded; do rmmod "$m" 2>/dev/null; done
+	kvm_unload >/dev/null 2>&1
 fi
 
 ratio() {

@@ -19,6 +19,14 @@ $(E2E_HOSTILE): tests/e2e/hostile.c include/hxen/hxen.h
 	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/hostile.d -static -pthread \
 		$< -o $@
 
+# A tiny KVM guest: hxen must refuse to start while KVM holds SVM/VMX.
+E2E_KVMHOLD	:= $(BUILD)/bin/hxen-kvmhold
+ALL		+= $(E2E_KVMHOLD)
+
+$(E2E_KVMHOLD): tests/e2e/kvmhold.c
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/kvmhold.d -static $< -o $@
+
 # The Xen layer on the real hypercall path (owned by the Xen work).
 E2E_XENCORE	:= $(BUILD)/bin/hxen-xen-core
 ALL		+= $(E2E_XENCORE)
@@ -31,25 +39,30 @@ $(E2E_XENCORE): tests/e2e/xen_core.c include/hxen/hxen.h kmod/xen/xen_abi.h
 # The Debian kernel the emulated host boots, and hxen.ko built against its
 # headers (build/e2e/kdir), whatever kernel this machine runs.
 .PHONY: e2e-kernel e2e-kmod
-e2e-kernel:
+e2e-kernel: deps
 	$(Q)BUILD=$(BUILD) tests/e2e/fetch-kernel.sh >/dev/null
 e2e-kmod: e2e-kernel
 	$(Q)$(MAKE) --no-print-directory kmod KDIR="$$(cat $(BUILD)/e2e/kdir)"
 
-e2e: real-all e2e-kmod
+# The packages first (deps), then the build, the module and the bundled
+# guest (a sub-make: these may run in parallel), then the run.
+E2E_PREP = $(MAKE) --no-print-directory HXEN_DEPS_DONE=1
+
+e2e: deps
+	$(Q)$(E2E_PREP) real-all e2e-kmod guest
 	$(Q)BUILD=$(BUILD) tests/e2e/run.sh $(HOST) $(SCENARIOS)
 
 # Like `make check`, `make demo` first installs what a fresh Debian 12
 # machine lacks (tools/deps.sh; stdin stays for the guest's console).
-demo:
-	$(Q)bash tools/deps.sh </dev/null
-	$(Q)$(MAKE) --no-print-directory real-all
+demo: deps
 	$(Q)if [ -e /proc/modules ] && grep -qwE 'svm|vmx' /proc/cpuinfo; then \
-		$(MAKE) --no-print-directory kmod; \
+		bash tools/deps.sh kmod </dev/null && \
+		$(E2E_PREP) real-all kmod guest; \
 	else \
-		$(MAKE) --no-print-directory e2e-kmod; \
+		$(E2E_PREP) real-all e2e-kmod guest; \
 	fi
 	$(Q)BUILD=$(BUILD) DEMO=$(DEMO) tests/e2e/demo.sh
 
-bench: real-all e2e-kmod
+bench: deps
+	$(Q)$(E2E_PREP) real-all e2e-kmod guest
 	$(Q)BUILD=$(BUILD) tests/e2e/bench.sh

@@ -107,3 +107,38 @@ tap_check() {
 		if (plan == 0) { print "empty TAP plan"; exit 1 }
 	}' "$1"
 }
+
+# kvm_load: Debian's KVM modules for this CPU (packed by mkinitramfs.sh),
+# dependencies first; kvm_unload removes what kvm_load loaded.
+kvm_loaded=
+kvm_load() {
+	[ -f /e2e/modules/kvm/order ] || { echo "no KVM modules in the initramfs"; return 1; }
+	for _m in $(cat /e2e/modules/kvm/order); do
+		case $_m in
+		kvm-intel) grep -qw vmx /proc/cpuinfo || continue ;;
+		kvm-amd) grep -qw svm /proc/cpuinfo || continue ;;
+		esac
+		if ! grep -q "^$(echo "$_m" | tr - _) " /proc/modules; then
+			insmod "/e2e/modules/kvm/$_m.ko" || { echo "insmod $_m failed (see dmesg)"; return 1; }
+			kvm_loaded="$_m $kvm_loaded"
+		fi
+	done
+	hx_wait_char /dev/kvm || { echo "KVM loaded but /dev/kvm did not appear"; return 1; }
+}
+
+kvm_unload() {
+	for _m in $kvm_loaded; do
+		rmmod "$(echo "$_m" | tr - _)" || { echo "rmmod $_m failed"; return 1; }
+	done
+	kvm_loaded=
+}
+
+# hx_wait_char DEV: up to 5 s for a character device to appear.
+hx_wait_char() {
+	_i=0
+	while [ ! -c "$1" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -c "$1" ]
+}

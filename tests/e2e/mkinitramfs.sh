@@ -12,7 +12,7 @@
 #   /e2e/demos/*.sh           tests/e2e/demos/ (DEMO=name selects one)
 #   /e2e/scenarios/*.sh       tests/e2e/scenarios/
 #   /e2e/modules/hxen.ko      the module (HXEN_KO=, else found in the tree)
-#   /e2e/modules/kvm/*.ko     Debian's KVM modules, E2E_KVM=1 (bench), in
+#   /e2e/modules/kvm/*.ko     Debian's KVM modules (bench, 54-kvm-coexist), in
 #                             load order (/e2e/modules/kvm/order)
 #   /opt/hxen/bin/*           build/bin/* (+ their shared libraries at the
 #                             paths ldd reports, copied with cp -L)
@@ -76,8 +76,9 @@ else
 	echo "mkinitramfs: warning: no hxen.ko (make kmod); insmod will fail" >&2
 fi
 
-# Debian's KVM modules and their dependencies, for the QEMU+KVM comparison.
-if [ "${E2E_KVM:-0}" = 1 ]; then
+# Debian's KVM modules and their dependencies, for the QEMU+KVM comparison
+# (bench) and the coexistence scenario (54-kvm-coexist): about 1 MB.
+if [ -d "$kernel/modules/kernel" ]; then
 	mods=$kernel/modules/kernel
 	mkdir -p "$root/e2e/modules/kvm"
 	: > "$root/e2e/modules/kvm/order"
