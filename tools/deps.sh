@@ -26,6 +26,7 @@ BUILD_PKGS=(
 	libvncserver-dev	# vfb over VNC
 	zlib1g-dev liblzma-dev libzstd-dev	# kernel/image decompression
 	libslirp-dev		# user-mode networking
+	liburing-dev		# blkback: asynchronous disk I/O
 )
 E2E_PKGS=(
 	qemu-system-x86		# AMD SVM host: QEMU TCG

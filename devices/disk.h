@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Disk images for the block backend (devices/be_blk*.c) and for
+ * `hxen disk create|info`: raw files and block devices, and qcow2 v3
+ * (with backing chains).  Implemented in devices/disk*.c.
+ *
+ * Requests are asynchronous: disk_submit() queues one and returns; its
+ * done() callback runs later, on a thread of the disk layer (or inline,
+ * before disk_submit() returns, when the request fails validation or the
+ * format works synchronously).  The caller must not touch the request or
+ * its iovecs until done() ran.  Offsets and lengths are bytes and must be
+ * multiples of 512.  A FLUSH completes after every write that completed
+ * before it was submitted is on stable storage.
+ */
+#ifndef HXEN_DEVICES_DISK_H
+#define HXEN_DEVICES_DISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#define DISK_SECTOR	512
+
+enum disk_op {
+	DISK_READ,
+	DISK_WRITE,
+	DISK_FLUSH,
+	DISK_DISCARD,		/* offset, len; may be a no-op (returns 0) */
+};
+
+struct disk;
+
+struct disk_req {
+	enum disk_op op;
+	uint64_t offset;		/* bytes */
+	uint64_t len;			/* DISCARD only */
+	const struct iovec *iov;	/* READ/WRITE */
+	int iovcnt;
+	void (*done)(struct disk_req *req, int result);	/* 0 or -errno */
+	void *opaque;			/* the caller's */
+};
+
+struct disk_opts {
+	const char *format;	/* "raw", "qcow2", or NULL: probe the file */
+	bool readonly;
+	bool no_lock;		/* skip the image lock (tests only) */
+	bool direct;		/* O_DIRECT where the file system allows it */
+};
+
+struct disk_info {
+	const char *format;	/* "raw" or "qcow2" */
+	uint64_t size;		/* virtual size, bytes */
+	uint64_t allocated;	/* bytes the file uses on the host */
+	bool readonly;
+	bool discard;		/* DISK_DISCARD does something */
+	unsigned int cluster_size;	/* qcow2; 0 for raw */
+	char backing[4096];	/* qcow2 backing file ("" if none) */
+	char backing_format[16];
+};
+
+/*
+ * Opens @path.  Writable images are locked (an OFD lock on the file, so a
+ * second writer, or a writer beside readers, is refused with a message
+ * naming the image).  On failure returns NULL with a message in @err that
+ * names the file and what to do.
+ */
+struct disk *disk_open(const char *path, const struct disk_opts *opts,
+		       char *err, size_t errlen);
+void disk_close(struct disk *d);	/* waits for requests in flight */
+void disk_get_info(const struct disk *d, struct disk_info *info);
+int disk_submit(struct disk *d, struct disk_req *req);
+/* Waits until every request submitted so far has completed. */
+void disk_drain(struct disk *d);
+
+/* Synchronous helpers (tools, tests): 0 or -errno. */
+int disk_pread(struct disk *d, void *buf, size_t len, uint64_t offset);
+int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t offset);
+int disk_flush(struct disk *d);
+
+/* Creates a new image: @format "raw" or "qcow2"; @backing may be NULL. */
+int disk_create(const char *path, const char *format, uint64_t size,
+		const char *backing, const char *backing_format,
+		char *err, size_t errlen);
+
+#endif
