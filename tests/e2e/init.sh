@@ -18,6 +18,7 @@
 #   e2e_mode=test|demo|bench  (demo: /e2e/demo.sh on the console; bench:
 #                     /e2e/bench.sh; both instead of the scenarios)
 #   e2e_bootlog=1     print the boot dmesg before the start marker
+#   e2e_stress=N      boots of the linux-stress scenario (E2E_STRESS=N)
 
 export PATH=/opt/hxen/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root TERM=${TERM:-vt100}
@@ -38,6 +39,7 @@ for a in $(cat /proc/cmdline); do
 	e2e_scale=*) scale=${a#*=} ;;
 	e2e_mode=*) mode=${a#*=} ;;
 	e2e_bootlog=*) bootlog=${a#*=} ;;
+	e2e_stress=*) export E2E_STRESS=${a#*=} ;;
 	esac
 done
 export E2E_HOST=$host E2E_SCALE=$scale

@@ -7,7 +7,8 @@
 #
 #   svm  Debian kernel under QEMU TCG, -cpu qemu64,+svm,+npt (AMD SVM+NPT)
 #   vmx  the same kernel and initramfs under Bochs, corei7_skylake_x (VMX+EPT)
-#   all  both, one after the other
+#   all  both, side by side (each emulator uses one core; E2E_SERIAL=1: one
+#        after the other)
 #
 # SCENARIO: a file name under tests/e2e/scenarios/ without .sh ("10-testguest")
 # or without its number ("testguest"); default: all of them.  All scenarios
@@ -16,8 +17,10 @@
 # is "N passed, N failed"; exit status 1 if anything failed.
 #
 # Environment:
-#   E2E_TIMEOUT=S    hard limit per boot (default svm 600, vmx 2400: make check
-#                    must stay under 40 minutes)
+#   E2E_TIMEOUT=S    hard limit per boot (default svm 600, vmx 2400; make check
+#                    normally takes about 15 minutes, docs/testing.md)
+#   E2E_SERIAL=1     with "all": one host after the other
+#   E2E_STRESS=N     boots of the (manual) linux-stress scenario
 #   E2E_SMP=N        QEMU vCPUs (default 2)      E2E_MEM=MiB (default 1024)
 #   E2E_VERBOSE=1    stream the whole serial log, not just the markers
 #   E2E_KVM=1        also pack Debian's KVM modules (bench)
@@ -52,6 +55,7 @@ all_scenarios() {
 # the VMX host runs the backend-dependent scenarios (test guest, two VMs,
 # kill, hostile ioctls, the Xen layer, a Linux boot) and the SVM host runs
 # everything; naming scenarios on the command line runs them on every host.
+# "# e2e-hosts: manual" (46-linux-stress): only when named.
 scenario_hosts() {
 	sed -n 's/^# *e2e-hosts: *\([a-z ]*\).*/\1/p' "$here/scenarios/$1.sh" | head -n1
 }
@@ -115,11 +119,16 @@ kill_tree() {
 # The emulator runs in a session of its own: Ctrl-C or a kill of this
 # script must not leave it behind.
 emu_pid=
+bg_pids=()
 on_exit() {
 	if [ -n "$emu_pid" ] && kill -0 "$emu_pid" 2>/dev/null; then
 		echo "run.sh: interrupted: killing the emulator (pid $emu_pid)" >&2
 		kill_tree "$emu_pid" KILL
 	fi
+	local p
+	for p in "${bg_pids[@]}"; do
+		kill_tree "$p" KILL
+	done
 }
 trap on_exit EXIT
 trap 'exit 130' INT
@@ -142,10 +151,10 @@ run_emulator() {
 			if [ "$lines" -gt "$done_lines" ]; then
 				sed -n "$((done_lines + 1)),${lines}p" "$raw" | tr -d '\r' |
 				if [ "${E2E_VERBOSE:-0}" = 1 ]; then
-					sed "s/^/  [$((SECONDS - t0))s] /"
+					sed "s/^/  $tag[$((SECONDS - t0))s] /"
 				else
 					grep -a -E '@@(E2E-START|SCENARIO|PASS|FAIL|E2E-END)' |
-						sed "s/^/  [$((SECONDS - t0))s] /" || true
+						sed "s/^/  $tag[$((SECONDS - t0))s] /" || true
 				fi
 				done_lines=$lines
 			fi
@@ -155,7 +164,7 @@ run_emulator() {
 		fi
 		if [ $((SECONDS - t0)) -ge "$limit" ]; then
 			timed_out=$limit
-			echo "  [$((SECONDS - t0))s] hard limit of $limit s reached: killing the emulator (pid $pid)"
+			echo "  $tag[$((SECONDS - t0))s] hard limit of $limit s reached: killing the emulator (pid $pid)"
 			kill_tree "$pid" TERM
 			sleep 3
 			kill_tree "$pid" KILL
@@ -175,7 +184,7 @@ run_emulator() {
 }
 
 # e2e_run (the scenario list) is added per host by run_host.
-append_base="console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=$mode ${E2E_APPEND:-}"
+append_base="console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=$mode ${E2E_STRESS:+e2e_stress=$E2E_STRESS} ${E2E_APPEND:-}"
 
 boot_svm() {
 	local dir=$1
@@ -197,8 +206,12 @@ boot_svm() {
 boot_vmx() {
 	local dir=$1
 	local mem=${E2E_MEM:-768} cpu=${E2E_BOCHS_CPU:-corei7_skylake_x}
+	# idle=halt: Skylake-X has MWAIT, which Bochs' mwait_is_nop turns
+	# into a busy loop: without it a second of guest sleep cost about a
+	# minute of real time (a guest's `sleep 2` now takes 5 s); in HLT,
+	# Bochs skips to the next timer event (docs/testing.md, Timing).
 	"$here/mkiso.sh" "$dir" "$vmlinuz" "$initrd" \
-		"$append_base $append_run e2e_host=vmx e2e_scale=4"
+		"$append_base $append_run idle=halt e2e_host=vmx e2e_scale=4"
 	cat > "$dir/bochsrc" <<-EOF2
 	display_library: term
 	memory: guest=$mem, host=$mem
@@ -226,6 +239,9 @@ boot_vmx() {
 		script -qfec "bochs -q -f bochsrc -rc cont.rc" /dev/null
 }
 
+# run_host HOST: boots HOST, prints the markers as they come (prefixed by
+# $tag) and then the results on fd 4; adds to total_pass/total_fail.
+tag=
 total_pass=0 total_fail=0
 run_host() {
 	local h=$1 dir=$e2e/$1 t0=$SECONDS rc=0 summary
@@ -249,16 +265,42 @@ run_host() {
 	fi
 	E2E_TIMED_OUT=$timed_out "$here/check-log.sh" "$dir/serial.log" \
 		"${checks[@]}" > "$dir/result.txt" || rc=1
-	sed '$d' "$dir/result.txt"
+	sed '$d' "$dir/result.txt" >&4
 	summary=$(tail -n1 "$dir/result.txt")
-	echo "$h: $summary in $((SECONDS - t0)) s (log: ${dir#$top/}/serial.log)"
+	echo "$h: $summary in $((SECONDS - t0)) s (log: ${dir#$top/}/serial.log)" >&4
 	total_pass=$((total_pass + $(echo "$summary" | awk '{ print $1 }')))
 	total_fail=$((total_fail + $(echo "$summary" | awk '{ print $3 }')))
 }
 
-case $host in
-all) run_host svm; run_host vmx ;;
-*) run_host "$host" ;;
-esac
+exec 4>&1
+if [ "$host" = all ] && [ "${E2E_SERIAL:-0}" != 1 ]; then
+	# QEMU (thread=single) and Bochs each keep one core busy: on two
+	# cores the hosts run side by side, and make check takes about as
+	# long as the VMX host alone.  Results are printed host by host.
+	for h in svm vmx; do
+		(
+			trap on_exit EXIT
+			trap 'exit 143' TERM
+			tag="$h "
+			run_host "$h" 4> "$e2e/$h.report"
+			echo "$total_pass $total_fail" > "$e2e/$h.totals"
+		) &
+		bg_pids+=($!)
+	done
+	wait "${bg_pids[@]}" || true
+	bg_pids=()
+	for h in svm vmx; do
+		cat "$e2e/$h.report" 2>/dev/null || echo "$h: no report (run.sh failed?)"
+		read -r p f < "$e2e/$h.totals" 2>/dev/null || { p=0; f=1; }
+		total_pass=$((total_pass + p))
+		total_fail=$((total_fail + f))
+	done
+	rm -f "$e2e"/{svm,vmx}.{report,totals}
+else
+	case $host in
+	all) run_host svm; run_host vmx ;;
+	*) run_host "$host" ;;
+	esac
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]
