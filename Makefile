@@ -15,6 +15,10 @@
 # Each directory contributes a build.mk fragment that appends to ALL and
 # UNIT_SRCS; they use the variables defined here.
 
+# The release (libhxen's file name).  The same number is in
+# kmod/hx_main.c, tools/cli_info.c, libhxen.h and the man pages.
+VERSION	:= 0.1.0
+
 BUILD	?= build
 CC	?= gcc
 AR	?= ar
@@ -23,13 +27,15 @@ Q	?= @
 CFLAGS_COMMON := -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
 		 -D_GNU_SOURCE -Iinclude -MMD -MP
 CFLAGS	?=
-ALL_CFLAGS = $(CFLAGS_COMMON) $(CFLAGS)
+CPPFLAGS ?=
+LDFLAGS	?=
+ALL_CFLAGS = $(CFLAGS_COMMON) $(CPPFLAGS) $(CFLAGS)
 
 ALL	:=
 UNIT_SRCS :=
 UNIT_LIBS :=
 
-.PHONY: all kmod check unit e2e demo bench clean deps help install uninstall deb
+.PHONY: all kmod check unit e2e demo bench clean deps help
 all: real-all
 
 include monitor/build.mk
