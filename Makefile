@@ -11,12 +11,19 @@
 #   make demo         boot the bundled guest (natively if /dev/hxen can work
 #                     here, else inside the emulated host)
 #   make bench        benchmarks against QEMU+KVM in the same emulated host
+#   make install      [PREFIX=/usr/local] [DESTDIR=]: programs, libhxen, man
+#                     pages, udev rule, module source for DKMS (docs/install.md)
+#   make uninstall    removes all of it (same PREFIX/DESTDIR)
+#   make deb          Debian packages in build/deb/ (tools/debian/)
+#   make pkg-check    install/uninstall round trip, DKMS build (part of check)
 #
 # Each directory contributes a build.mk fragment that appends to ALL and
 # UNIT_SRCS; they use the variables defined here.
 
-# The release (libhxen's file name).  The same number is in
-# kmod/hx_main.c, tools/cli_info.c, libhxen.h and the man pages.
+# The release: packages, the DKMS source tree, libhxen's file name.  The
+# same number is in kmod/hx_main.c, tools/cli_info.c, libhxen.h, the man
+# pages and tools/debian/changelog; tests/pkg/install-tree.sh checks that
+# they agree.
 VERSION	:= 0.1.0
 
 BUILD	?= build
@@ -45,6 +52,7 @@ include pvdrivers/build.mk
 include kmod/build.mk
 include tests/unit/build.mk	# last but one: uses UNIT_SRCS from all above
 include tests/e2e/build.mk
+include tools/install/build.mk
 
 real-all: $(ALL)
 
@@ -60,6 +68,7 @@ real-all: $(ALL)
 check: deps
 	$(MAKE) HXEN_DEPS_DONE=1 real-all
 	$(MAKE) HXEN_DEPS_DONE=1 unit
+	$(MAKE) HXEN_DEPS_DONE=1 pkg-check
 	$(MAKE) HXEN_DEPS_DONE=1 e2e HOST=all
 
 $(BUILD)/%.o: %.c
@@ -77,6 +86,6 @@ clean:
 	-$(MAKE) -C kmod clean-local 2>/dev/null || true
 
 help:
-	@sed -n '3,15p' Makefile
+	@sed -n '3,21p' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
