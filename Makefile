@@ -16,6 +16,7 @@
 #   make uninstall    removes all of it (same PREFIX/DESTDIR)
 #   make deb          Debian packages in build/deb/ (tools/debian/)
 #   make pkg-check    install/uninstall round trip, DKMS build (part of check)
+#   make deb-check    build, install and purge the packages (as root)
 #
 # Each directory contributes a build.mk fragment that appends to ALL and
 # UNIT_SRCS; they use the variables defined here.
@@ -86,6 +87,6 @@ clean:
 	-$(MAKE) -C kmod clean-local 2>/dev/null || true
 
 help:
-	@sed -n '3,21p' Makefile
+	@sed -n '3,22p' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

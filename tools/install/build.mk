@@ -7,6 +7,7 @@
 #   make deb       build/deb/*.deb from tools/debian/ (dpkg-buildpackage)
 #   make pkg-check install/uninstall into a temporary DESTDIR, DKMS build
 #                  of the installed module source against KDIR
+#   make deb-check make deb, lintian, apt install, purge (root; slow)
 #
 # The file list is in one place, tools/install/install.sh.
 
@@ -37,7 +38,7 @@ PKG_ENV = BUILD=$(BUILD) VERSION=$(VERSION) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) 
 	  UDEVRULESDIR=$(UDEVRULESDIR) MODULESLOADDIR=$(MODULESLOADDIR) \
 	  DKMSSRCDIR=$(DKMSSRCDIR)
 
-.PHONY: install uninstall pkg-build deb pkg-check
+.PHONY: install uninstall pkg-build deb pkg-check deb-check
 
 # What the packages ship (debian/rules builds only this).
 pkg-build: $(PKG_INSTALLED)
@@ -60,3 +61,7 @@ endif
 pkg-check: $(PKG_INSTALLED)
 	$(Q)BUILD=$(BUILD) VERSION=$(VERSION) bash tests/pkg/install-tree.sh
 	$(Q)BUILD=$(BUILD) VERSION=$(VERSION) KDIR=$(KDIR) bash tests/pkg/dkms-build.sh
+
+deb-check:
+	$(Q)$(MAKE) --no-print-directory deb
+	$(Q)BUILD=$(BUILD) VERSION=$(VERSION) bash tests/pkg/deb-roundtrip.sh
