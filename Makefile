@@ -59,7 +59,8 @@ real-all: $(ALL)
 
 # The README's two commands (make demo, make check) set everything up on a
 # fresh Debian 12 machine: packages first (tools/deps.sh), then the build.
-# Unit tests run first (fast, no emulator), then the e2e scenarios on every
+# Unit tests run first (fast, no emulator), then the install/DKMS checks
+# (make pkg-check, under a minute), then the e2e scenarios on every
 # emulated host.
 #
 # Every target that needs packages depends on `deps`, which runs
