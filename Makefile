@@ -84,7 +84,7 @@ ifeq ($(HXEN_DEPS_DONE),)
 endif
 
 clean:
-	rm -rf $(BUILD)/bin $(BUILD)/obj $(BUILD)/lib $(BUILD)/tests $(BUILD)/pvdrivers $(BUILD)/monitor $(BUILD)/devices $(BUILD)/tools
+	rm -rf $(BUILD)/bin $(BUILD)/obj $(BUILD)/lib $(BUILD)/deb $(BUILD)/tests $(BUILD)/pvdrivers $(BUILD)/monitor $(BUILD)/devices $(BUILD)/tools
 	-$(MAKE) -C kmod clean-local 2>/dev/null || true
 
 help:

@@ -36,19 +36,18 @@ dest=$tmp/dest
 # What must be there: PREFIX=/usr/local.
 {
 	p=/usr/local
-	printf '%s\n' $p/bin/hxen $p/bin/hxen-monitor \
-		$p/lib/libhxen.so.$VERSION $p/lib/libhxen.so.0 $p/lib/libhxen.so \
-		$p/include/hxen/hxen.h $p/include/hxen/libhxen.h \
-		$p/lib/pkgconfig/hxen.pc \
+	src=/usr/src/hxen-$VERSION
+	printf '%s\n' "$p/bin/hxen" "$p/bin/hxen-monitor" \
+		"$p/lib/libhxen.so.$VERSION" "$p/lib/libhxen.so.0" "$p/lib/libhxen.so" \
+		"$p/include/hxen/hxen.h" "$p/include/hxen/libhxen.h" \
+		"$p/lib/pkgconfig/hxen.pc" \
 		/etc/udev/rules.d/60-hxen.rules /etc/modules-load.d/hxen.conf \
-		/usr/src/hxen-$VERSION/dkms.conf \
-		/usr/src/hxen-$VERSION/kmod/Kbuild \
-		/usr/src/hxen-$VERSION/include/hxen/hxen.h
+		"$src/dkms.conf" "$src/kmod/Kbuild" "$src/include/hxen/hxen.h"
 	for m in docs/man/*.[1-8]; do
 		echo "$p/share/man/man${m##*.}/${m##*/}"
 	done
 	git ls-files --cached --others --exclude-standard 'kmod/*.[chS]' 'kmod/xen/*.[ch]' |
-		sed "s|^|/usr/src/hxen-$VERSION/|"
+		sed "s|^|$src/|"
 } | sort > "$tmp/want"
 
 $make --no-print-directory -s install DESTDIR="$dest" >/dev/null

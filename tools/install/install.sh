@@ -137,7 +137,9 @@ if [ "$action" = uninstall ]; then
 	fi
 	if [ "$system" = 1 ]; then
 		ldconfig
-		command -v udevadm >/dev/null && [ -d /run/udev ] && udevadm control --reload || true
+		if command -v udevadm >/dev/null && [ -d /run/udev ]; then
+			udevadm control --reload || true
+		fi
 		say "removed hxen $VERSION; the group hxen is kept (groupdel hxen removes it)"
 	else
 		say "removed hxen $VERSION from ${DESTDIR:-/}"
@@ -154,7 +156,9 @@ getent group hxen >/dev/null || { say "groupadd --system hxen"; groupadd --syste
 ldconfig
 if command -v udevadm >/dev/null && [ -d /run/udev ]; then
 	udevadm control --reload || true
-	[ -e /dev/hxen ] && udevadm trigger --sysname-match=hxen || true
+	if [ -e /dev/hxen ]; then
+		udevadm trigger --sysname-match=hxen || true
+	fi
 fi
 
 if ! command -v dkms >/dev/null; then
