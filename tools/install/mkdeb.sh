@@ -22,9 +22,11 @@ src=$out/hxen-$VERSION
 rm -rf "$out"
 mkdir -p "$src"
 if git rev-parse --git-dir >/dev/null 2>&1; then
+	# Tracked files deleted in the work tree are left out.
 	git ls-files -z --cached --others --exclude-standard |
-		grep -zv '^tools/debian/' | xargs -0 cp -P --parents -t "$src" 2>/dev/null || true
-	# Tracked files deleted in the work tree are simply absent.
+		while IFS= read -r -d '' f; do
+			[ -e "$f" ] || [ -L "$f" ] && printf '%s\0' "$f"
+		done | xargs -0 cp -P --parents -t "$src"
 else
 	tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
 fi
