@@ -2,6 +2,9 @@
 # build fragment for monitor/ (see the top-level Makefile)
 #
 #   build/lib/libhxen.a     monitor/libhxen.c (include/hxen/libhxen.h)
+#   build/lib/libhxen.so.*  the same, shared (SONAME libhxen.so.0), for
+#                           other programs (make install); the monitor and
+#                           the tools link the static one
 #   build/bin/hxen-monitor  every other monitor/*.c and devices/*.c
 #
 # New monitor files are picked up by the wildcard; a file needing a
@@ -20,7 +23,24 @@ MON_LIBS	+= -lpthread
 # monitor/loader_bzimage.c (PVH helper): kernel payload decompressors
 MON_LIBS	+= -lz -llzma -lzstd
 
-ALL += $(LIBHXEN) $(HXEN_MONITOR)
+# Shared libhxen: position-independent objects of its own (libc only).
+LIBHXEN_SOMAJOR	:= 0
+LIBHXEN_SONAME	:= libhxen.so.$(LIBHXEN_SOMAJOR)
+LIBHXEN_SO	:= $(BUILD)/lib/libhxen.so.$(VERSION)
+LIBHXEN_PIC_OBJS := $(patsubst %.c,$(BUILD)/lib/pic/%.o,$(LIBHXEN_SRCS))
+
+ALL += $(LIBHXEN) $(LIBHXEN_SO) $(HXEN_MONITOR)
+
+$(BUILD)/lib/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+
+$(LIBHXEN_SO): $(LIBHXEN_PIC_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -Wl,-soname,$(LIBHXEN_SONAME) -Wl,--no-undefined \
+		$(LDFLAGS) -o $@ $^
+	$(Q)ln -sf $(notdir $@) $(dir $@)$(LIBHXEN_SONAME)
+	$(Q)ln -sf $(LIBHXEN_SONAME) $(dir $@)libhxen.so
 
 # Monitor and device sources include "monitor/x.h", "devices/x.h".
 $(BUILD)/monitor/%.o $(BUILD)/devices/%.o $(BUILD)/unit-obj/%.o: ALL_CFLAGS += -I.
@@ -32,7 +52,7 @@ $(LIBHXEN): $(patsubst %.c,$(BUILD)/%.o,$(LIBHXEN_SRCS))
 
 $(HXEN_MONITOR): $(MON_OBJS) $(LIBHXEN)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIBHXEN) $(MON_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBHXEN) $(MON_LIBS)
 
 # Host-independent parts, unit-tested in build/tests/unit/hxen-unit.
 UNIT_SRCS += monitor/libhxen.c monitor/options.c monitor/log.c \

@@ -21,7 +21,7 @@ $(BUILD)/obj/tools/%.o: tools/%.c
 
 $(HXEN_CLI): $(TOOLS_OBJS) $(LIBHXEN)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $(TOOLS_OBJS) $(LIBHXEN)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJS) $(LIBHXEN)
 
 $(HXEN_MONITOR): $(HXEN_CTL_OBJS)
 
