@@ -91,15 +91,31 @@ lx_stop() {
 
 # lx_boot: start and wait for the shell prompt, or fail with the last
 # console lines (how far the boot got).
+# lx_state: the module's view of every live VM (kmod/hx_debugfs.c), twice
+# a second apart, for a guest that hangs: what each vCPU waits for.
+lx_state() {
+	[ -d /sys/kernel/debug/hxen ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	for _r in 1 2; do
+		for _f in /sys/kernel/debug/hxen/vm*; do
+			[ -f "$_f" ] || continue
+			echo "# hxen state ($_r) ${_f##*/}:"
+			sed 's/^/#   /' "$_f"
+		done
+		[ $_r = 2 ] || sleep 1
+	done
+}
+
 lx_boot() {
 	lx_start "$@"
 	if ! lx_wait 'hxen-guest: Linux' $(( ${LX_BOOT_TIMEOUT:-300} * ${E2E_SCALE:-1} )); then
 		lx_show 40
+		lx_state
 		lx_stop
 		fail "guest did not reach its init within ${LX_BOOT_TIMEOUT:-300} s; last line: $(tail -n1 "$LX_OUT")"
 	fi
 	note "guest booted to init in $(( $(date +%s) - LX_T0 )) s"
-	lx_ready || { lx_show 20; lx_stop; fail "the shell on hvc0 does not answer"; }
+	lx_ready || { lx_show 20; lx_state; lx_stop; fail "the shell on hvc0 does not answer"; }
 }
 
 # lx_ready: ask until the shell on hvc0 answers (it may not be reading

@@ -115,6 +115,7 @@ if [ "${E2E_KVM:-0}" = 1 ]; then
 		copy_lib "$lib"
 	done
 	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		 /usr/share/qemu/pvh.bin /usr/share/qemu/bios-microvm.bin \
 		 /usr/share/qemu/kvmvapic.bin; do
 		[ -e "$f" ] || die "$f missing (apt-get install qemu-system-x86 seabios)"
 		cp -L "$f" "$root$f"
