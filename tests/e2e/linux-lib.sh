@@ -11,6 +11,9 @@
 #   lx_ready [TRIES]                wait until the shell answers
 #   lx_finish SECONDS               wait for the monitor; sets LX_RC
 #   lx_stop                         kill the monitor (cleanup)
+#
+# LX_RAMDISK and LX_CMDLINE replace the bundled guest's initramfs and
+# command line (65-blk-debian boots the root disk), LX_APPEND adds to it.
 
 LX_G=$E2E_GUESTS/linux
 LX_OUT=/tmp/$E2E_NAME.out
@@ -20,12 +23,13 @@ LX_RC=
 
 lx_start() {
 	need_dev
-	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_G/initramfs.cpio.gz"
+	LX_RAMDISK=${LX_RAMDISK:-$LX_G/initramfs.cpio.gz}
+	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_RAMDISK"
 	rm -f "$LX_IN" "$LX_OUT"
 	mkfifo "$LX_IN" || fail "mkfifo $LX_IN"
 	"$E2E_BIN/hxen-monitor" --memory "${LX_MEM:-256M}" \
-		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_G/initramfs.cpio.gz" \
-		--cmdline "$(cat "$LX_G/cmdline") ${LX_APPEND:-}" \
+		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_RAMDISK" \
+		--cmdline "${LX_CMDLINE:-$(cat "$LX_G/cmdline")} ${LX_APPEND:-}" \
 		--serial stdio --console stdio "$@" \
 		< "$LX_IN" > "$LX_OUT" 2>&1 &
 	LX_PID=$!

@@ -133,6 +133,12 @@ if [ -f "$build/guest/initramfs.cpio.gz" ] && [ -f "$build/guest/vmlinuz" ]; the
 	mkdir -p "$root/opt/hxen/guests/linux"
 	cp -L "$build/guest/vmlinuz" "$build/guest/initramfs.cpio.gz" \
 		"$build/guest/cmdline" "$root/opt/hxen/guests/linux/"
+	# for the root disk (DEMO=debian, 65-blk-debian): the guest's disk
+	# modules and command line; the scenario concatenates the initramfs
+	# (the kernel unpacks both), so the busybox part is packed only once
+	for f in disk-modules.cpio.gz cmdline-disk; do
+		[ -f "$build/guest/$f" ] && cp -L "$build/guest/$f" "$root/opt/hxen/guests/linux/"
+	done
 fi
 
 # A flat guest that spins forever (jmp $), for the kill scenario.
