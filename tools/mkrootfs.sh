@@ -11,6 +11,10 @@
 #                       (tools/mkguest.sh's initramfs mounts it)
 #   OUTDIR/manifest     the key, sizes, and every package with its version
 #   OUTDIR/key          what the image was built from (hash)
+#   OUTDIR/rootfs.cpio.gz  with HXEN_ROOTFS_CPIO=1: the same files as a
+#                       gzip'd cpio, zero-padded to 512 bytes, for booting
+#                       the userland from a ramdisk (rdinit=/sbin/init;
+#                       66-debian-ramdisk, a check without a block backend)
 #
 # Cached: the image is rebuilt only when the key changes: the package list,
 # the suite, the kernel version (its modules are in the image), the apt
@@ -84,7 +88,9 @@ key=$({
 	cat "${sources[@]}" "$0" "$top"/tools/rootfs/*
 } | sha256sum | cut -c1-16)
 img=$out/rootfs.img
-if [ "${HXEN_ROOTFS_FORCE:-0}" != 1 ] && [ -f "$img" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; then
+cpio=${HXEN_ROOTFS_CPIO:-0}
+if [ "${HXEN_ROOTFS_FORCE:-0}" != 1 ] && [ -f "$img" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ] &&
+   { [ "$cpio" != 1 ] || [ -f "$out/rootfs.cpio.gz" ]; }; then
 	echo "mkrootfs: ${img#"$top"/} is up to date (key $key)"
 	exit 0
 fi
@@ -121,7 +127,12 @@ rm -f "$work/rootfs.img"
 	mke2fs -q -F -t ext4 -T default -b 4096 -i 8192 -m 1 -L hxen-root \
 		-E root_owner=0:0 -d "$1/root" "$1/rootfs.img" "$2M"
 	dpkg-query --admindir="$1/root/var/lib/dpkg" -W -f="\${Package} \${Version}\n" > "$1/packages"
-' mkrootfs "$work" "$size" || die "mke2fs -d failed (see above)"
+	if [ "$3" = 1 ]; then
+		(cd "$1/root" && find . -print | LC_ALL=C sort | cpio -o -H newc --quiet) |
+			gzip -1 > "$1/rootfs.cpio.gz"
+		truncate -s %512 "$1/rootfs.cpio.gz"
+	fi
+' mkrootfs "$work" "$size" "$cpio" || die "mke2fs -d failed (see above)"
 e2fsck -fn "$work/rootfs.img" >/dev/null || die "e2fsck finds errors in the new image"
 
 {
@@ -133,6 +144,8 @@ e2fsck -fn "$work/rootfs.img" >/dev/null || die "e2fsck finds errors in the new 
 	sed 's/^/  /' "$work/packages"
 } > "$work/manifest"
 mv "$work/rootfs.img" "$img"
+rm -f "$out/rootfs.cpio.gz"
+[ "$cpio" = 1 ] && mv "$work/rootfs.cpio.gz" "$out/rootfs.cpio.gz"
 mv "$work/manifest" "$out/manifest"
 echo "$key" > "$out/key"
 echo "mkrootfs: ${img#"$top"/}: $size MiB, $(( $(du -k "$img" | cut -f1) / 1024 )) MiB allocated," \

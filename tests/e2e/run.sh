@@ -257,8 +257,8 @@ run_host() {
 	disks=$(for s in "${list[@]}"; do scenario_disks "$here/scenarios/$s.sh"; done | sort -u)
 	for d in $disks; do
 		case $h:$d in
-		svm:rootfs) rootfs_disk "$build" ||
-			echo "  the rootfs disk cannot be built: scenarios that need it will fail" ;;
+		svm:rootfs|svm:rootfs-cpio) rootfs_disk "$build" "$d" ||
+			echo "  the $d disk cannot be built: scenarios that need it will fail" ;;
 		*) echo "  note: $h host: no disk '$d' (only the svm host has disks): scenarios that need it will fail" ;;
 		esac
 	done
