@@ -11,6 +11,7 @@
 #   lx_ready [TRIES]                wait until the shell answers
 #   lx_finish SECONDS               wait for the monitor; sets LX_RC
 #   lx_stop                         kill the monitor (cleanup)
+#   lx_systemd SECONDS              the root disk's boot report (6x-*debian*)
 #
 # LX_RAMDISK and LX_CMDLINE replace the bundled guest's initramfs and
 # command line (65-blk-debian boots the root disk), LX_APPEND adds to it.
@@ -119,4 +120,21 @@ lx_ready() {
 		_i=$((_i + 1))
 	done
 	return 1
+}
+
+# lx_systemd SECONDS: wait for the report of the Debian root disk's
+# hxen-test.service (hxen.test= on the command line, docs/guest.md), print
+# it, set LX_STATE; fail unless systemd says running or degraded.
+lx_systemd() {
+	lx_wait '@@HXEN-TEST state=' "$1" ||
+		{ lx_show 80; lx_stop; fail "systemd did not finish booting within $1 s; last line: $(tail -n1 "$LX_OUT")"; }
+	# the failed units and systemd-analyze's line follow
+	lx_wait '@@HXEN-TEST Startup' 30
+	grep -a '@@HXEN-TEST' "$LX_OUT" | sed 's/.*@@HXEN-TEST/# @@HXEN-TEST/'
+	LX_STATE=$(sed -n 's/.*@@HXEN-TEST state=\([a-z-]*\).*/\1/p' "$LX_OUT" | head -n1)
+	note "systemd: $LX_STATE after $(( $(date +%s) - LX_T0 )) s"
+	case $LX_STATE in
+	running|degraded) ;;
+	*) lx_show 40; lx_stop; fail "systemctl is-system-running: '$LX_STATE'" ;;
+	esac
 }

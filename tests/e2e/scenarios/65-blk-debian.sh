@@ -46,15 +46,7 @@ lx_wait 'switching to /dev/xvda' $(( 300 * ${E2E_SCALE:-1} )) ||
 	{ lx_show 40; lx_stop; fail "the initramfs did not mount /dev/xvda; last line: $(tail -n1 "$LX_OUT")"; }
 note "initramfs mounted /dev/xvda after $(( $(date +%s) - LX_T0 )) s"
 grep -a 'blkfront: xvda' "$LX_OUT" | sed 's/^/# guest: /'
-lx_wait '@@HXEN-TEST state=' "$t" ||
-	{ lx_show 40; lx_stop; fail "systemd did not finish booting within $t s; last line: $(tail -n1 "$LX_OUT")"; }
-grep -a '@@HXEN-TEST' "$LX_OUT" | sed 's/.*@@HXEN-TEST/# @@HXEN-TEST/'
-state=$(sed -n 's/.*@@HXEN-TEST state=\([a-z-]*\).*/\1/p' "$LX_OUT" | head -n1)
-note "systemd: $state after $(( $(date +%s) - LX_T0 )) s"
-case $state in
-running|degraded) ;;
-*) lx_show 40; lx_stop; fail "systemctl is-system-running: '$state'" ;;
-esac
+lx_systemd "$t"
 
 lx_finish 300 || { lx_show 30; fail "the monitor did not exit after systemctl poweroff"; }
 lx_show 8

@@ -32,15 +32,7 @@ LX_CMDLINE="$(cat "$LX_G/cmdline") rdinit=/sbin/init hxen.test=report"
 LX_MEM=${LX_MEM:-900M}
 lx_start
 t=$(( 900 * ${E2E_SCALE:-1} ))
-lx_wait '@@HXEN-TEST state=' "$t" ||
-	{ lx_show 80; lx_stop; fail "systemd did not finish booting within $t s; last line: $(tail -n1 "$LX_OUT")"; }
-grep -a '@@HXEN-TEST' "$LX_OUT" | sed 's/.*@@HXEN-TEST/# @@HXEN-TEST/'
-state=$(sed -n 's/.*@@HXEN-TEST state=\([a-z-]*\).*/\1/p' "$LX_OUT" | head -n1)
-note "systemd: $state after $(( $(date +%s) - LX_T0 )) s"
-case $state in
-running|degraded) ;;
-*) lx_show 40; lx_stop; fail "systemctl is-system-running: '$state'" ;;
-esac
+lx_systemd "$t"
 
 # root's shell on hvc0 (autologin)
 lx_wait 'root@hxen-debian:' 120 || { lx_show 20; lx_stop; fail "no root prompt on hvc0"; }
