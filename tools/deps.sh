@@ -43,7 +43,7 @@ ROOTFS_PKGS=(
 	mmdebstrap		# the root file system from the apt sources
 	e2fsprogs		# mke2fs -d: the ext4 image without a loop mount
 	kmod			# depmod for the kernel modules in the image
-	fakeroot		# owners and device nodes when not run as root
+	fakeroot fakechroot	# as a user: owners, device nodes, mmdebstrap's fakechroot mode
 	qemu-system-x86		# make rootfs-check boots it under plain QEMU
 )
 DEB_PKGS=(

@@ -111,7 +111,7 @@ mmdebstrap --variant=minbase --include="$packages" \
 	--dpkgopt='path-exclude=/usr/share/info/*' \
 	--customize-hook="$top/tools/rootfs/customize.sh" \
 	"$suite" "$work/rootfs.tar" "${sources[@]}" ||
-	die "mmdebstrap failed (see above); check the network and 'apt-get update'"
+	die "mmdebstrap failed (its messages are above): a download error wants the network and 'apt-get update'; as a user it needs /etc/subuid (unshare mode) or fakechroot"
 t1=$SECONDS
 
 # tar -> directory -> ext4 in one (fake)root session, so that owners, modes

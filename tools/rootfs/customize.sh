@@ -92,4 +92,8 @@ done
 chroot "$root" depmod "$HXEN_KVER"
 
 # A fresh machine id on first boot (each clone of the image its own).
+# The file is read-only: replaced, so that this works as a user too
+# (mmdebstrap's fakechroot mode).
+rm -f "$root/etc/machine-id"
 : > "$root/etc/machine-id"
+chmod 444 "$root/etc/machine-id"
