@@ -11,9 +11,9 @@
 #
 #   GROUP: build (compilers, libraries), kmod (headers of the running kernel
 #   where Debian has them), e2e (emulators, busybox, the headers of the
-#   kernel the emulated host boots), rootfs (mmdebstrap, e2fsprogs: the
-#   Debian root disk, make rootfs), deb (debhelper, dh-dkms, lintian), all
-#   (default: build e2e).  --check only lists what is missing (exit 1 if
+#   kernel the emulated host boots; includes rootfs), rootfs (mmdebstrap,
+#   e2fsprogs: the Debian root disk, make rootfs), deb (debhelper,
+#   dh-dkms, lintian), all (default: build e2e).  --check only lists what is missing (exit 1 if
 #   anything is).
 #
 # Adding a package: append it to the group below, with a word on why.
@@ -125,7 +125,9 @@ wanted() {
 		rootfs) printf '%s\n' "${ROOTFS_PKGS[@]}" ;;
 		kmod) running_headers_pkg ;;
 		e2e)
-			printf '%s\n' "${E2E_PKGS[@]}"
+			# the Debian root disk too: run.sh builds it for the
+			# scenarios that boot it (tests/e2e/disk.sh)
+			printf '%s\n' "${E2E_PKGS[@]}" "${ROOTFS_PKGS[@]}"
 			hdr=$(headers_pkg)
 			if [ -z "$hdr" ]; then
 				echo "deps: cannot resolve linux-headers-amd64 from the apt lists;" \
