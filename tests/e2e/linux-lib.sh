@@ -11,6 +11,10 @@
 #   lx_ready [TRIES]                wait until the shell answers
 #   lx_finish SECONDS               wait for the monitor; sets LX_RC
 #   lx_stop                         kill the monitor (cleanup)
+#   lx_systemd SECONDS              the root disk's boot report (6x-*debian*)
+#
+# LX_RAMDISK and LX_CMDLINE replace the bundled guest's initramfs and
+# command line (65-blk-debian boots the root disk), LX_APPEND adds to it.
 
 LX_G=$E2E_GUESTS/linux
 LX_OUT=/tmp/$E2E_NAME.out
@@ -20,12 +24,13 @@ LX_RC=
 
 lx_start() {
 	need_dev
-	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_G/initramfs.cpio.gz"
+	LX_RAMDISK=${LX_RAMDISK:-$LX_G/initramfs.cpio.gz}
+	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_RAMDISK"
 	rm -f "$LX_IN" "$LX_OUT"
 	mkfifo "$LX_IN" || fail "mkfifo $LX_IN"
 	"$E2E_BIN/hxen-monitor" --memory "${LX_MEM:-256M}" \
-		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_G/initramfs.cpio.gz" \
-		--cmdline "$(cat "$LX_G/cmdline") ${LX_APPEND:-}" \
+		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_RAMDISK" \
+		--cmdline "${LX_CMDLINE:-$(cat "$LX_G/cmdline")} ${LX_APPEND:-}" \
 		--serial stdio --console stdio "$@" \
 		< "$LX_IN" > "$LX_OUT" 2>&1 &
 	LX_PID=$!
@@ -131,4 +136,21 @@ lx_ready() {
 		_i=$((_i + 1))
 	done
 	return 1
+}
+
+# lx_systemd SECONDS: wait for the report of the Debian root disk's
+# hxen-test.service (hxen.test= on the command line, docs/guest.md), print
+# it, set LX_STATE; fail unless systemd says running or degraded.
+lx_systemd() {
+	lx_wait '@@HXEN-TEST state=' "$1" ||
+		{ lx_show 80; lx_stop; fail "systemd did not finish booting within $1 s; last line: $(tail -n1 "$LX_OUT")"; }
+	# the failed units and systemd-analyze's line follow
+	lx_wait '@@HXEN-TEST Startup' 30
+	grep -a '@@HXEN-TEST' "$LX_OUT" | sed 's/.*@@HXEN-TEST/# @@HXEN-TEST/'
+	LX_STATE=$(sed -n 's/.*@@HXEN-TEST state=\([a-z-]*\).*/\1/p' "$LX_OUT" | head -n1)
+	note "systemd: $LX_STATE after $(( $(date +%s) - LX_T0 )) s"
+	case $LX_STATE in
+	running|degraded) ;;
+	*) lx_show 40; lx_stop; fail "systemctl is-system-running: '$LX_STATE'" ;;
+	esac
 }
