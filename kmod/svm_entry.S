@@ -43,6 +43,14 @@ SYM_FUNC_START(svm_vmrun_asm)
 	mov	8(%rsp), %rax
 	vmload	%rax
 	sti
+	/*
+	 * Not "sti; vmrun": STI's one-instruction interrupt shadow would then
+	 * cover VMRUN, and QEMU TCG carries it into the guest (its VMRUN sets
+	 * the inhibit from the VMCB's int_state but never clears it), holding
+	 * off a V_IRQ offered for the guest's first instruction.  GIF=0 keeps
+	 * interrupts out at this boundary anyway.
+	 */
+	nop
 	vmrun	%rax
 	cli
 	vmsave	%rax

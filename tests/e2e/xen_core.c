@@ -413,8 +413,8 @@ static void test_timer(void)
 	out = run_at(ST_IDLE_HLT, &r);
 	t0 = now_ns() - t0;
 	check(out == 0x81 && counter() == c0 + 1 && (shinfo()->evtchn_pending[0] >> port & 1),
-	      "HLT woken by VIRQ_TIMER upcall after %llu us (port %u)",
-	      (unsigned long long)t0 / 1000, port);
+	      "HLT woken by VIRQ_TIMER upcall after %llu us (port %u; out %#x, upcalls %u)",
+	      (unsigned long long)t0 / 1000, port, out, counter() - c0);
 	check(t0 >= 15000000, "timer did not fire early");
 	clear_events();
 	c0 = counter();
