@@ -50,6 +50,11 @@ const struct disk *disk_backing(const struct disk *d)
 	return d->backing;
 }
 
+const char *disk_path(const struct disk *d)
+{
+	return d->path;
+}
+
 uint64_t disk_iov_len(const struct iovec *iov, int iovcnt)
 {
 	uint64_t n = 0;
@@ -371,26 +376,4 @@ int disk_flush(struct disk *d)
 int disk_discard(struct disk *d, uint64_t offset, uint64_t len)
 {
 	return sync_req(d, DISK_DISCARD, NULL, len, offset);
-}
-
-int disk_create(const char *path, const char *format, uint64_t size,
-		const char *backing, const char *backing_format,
-		char *err, size_t errlen)
-{
-	if (err && errlen)
-		err[0] = '\0';
-	if (!format || !strcmp(format, "raw")) {
-		if (backing) {
-			disk_errf(err, errlen, "%s: a raw image cannot have a "
-				  "backing file; use -f qcow2", path);
-			return -EINVAL;
-		}
-		return disk_raw_create(path, size, err, errlen);
-	}
-	if (!strcmp(format, "qcow2"))
-		return disk_qcow2_create(path, size, backing, backing_format,
-					 err, errlen);
-	disk_errf(err, errlen, "%s: unknown image format '%s' (use raw or "
-		  "qcow2)", path, format);
-	return -EINVAL;
 }

@@ -92,5 +92,15 @@ int disk_discard(struct disk *d, uint64_t offset, uint64_t len);
 int disk_create(const char *path, const char *format, uint64_t size,
 		const char *backing, const char *backing_format,
 		char *err, size_t errlen);
+/*
+ * (devices/disk_create.c) With a backing file, a @size of 0 takes the
+ * backing file's size; an existing @path is never overwritten.
+ */
+
+/* The path it was opened with (a backing file's: resolved). */
+const char *disk_path(const struct disk *d);
+
+/* "10G", "512M", "1048576": bytes, with K/M/G/T (powers of 1024). */
+int disk_parse_size(const char *s, uint64_t *bytes);
 
 #endif

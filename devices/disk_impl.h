@@ -76,6 +76,12 @@ int disk_qcow2_create(const char *path, uint64_t size, const char *backing,
 /* Creates @path (O_EXCL: an existing image is never overwritten). */
 int disk_create_file(const char *path, char *err, size_t errlen);
 
+/*
+ * @name, a backing file named in @overlay: relative names are relative
+ * to the overlay's directory (qcow2 spec).  malloc'd; NULL: no memory.
+ */
+char *disk_backing_path(const char *overlay, const char *name);
+
 /* disk_lock.c: OFD lock of the whole image (QEMU-like sharing rules). */
 int disk_lock(int fd, const char *path, bool write, char *err, size_t errlen);
 

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,22 +226,11 @@ static int open_backing(struct qcow2 *q, char *err, size_t errlen)
 		.readonly = true,
 		.no_lock = d->no_lock,
 	};
-	char *path, *dir, inner[512];
-	int n;
+	char *path, inner[512];
 
 	if (!q->backing_name[0])
 		return 0;
-	if (q->backing_name[0] == '/') {
-		path = strdup(q->backing_name);
-	} else {
-		dir = strdup(d->path);
-		if (!dir)
-			return -ENOMEM;
-		n = asprintf(&path, "%s/%s", dirname(dir), q->backing_name);
-		free(dir);
-		if (n < 0)
-			path = NULL;
-	}
+	path = disk_backing_path(d->path, q->backing_name);
 	if (!path)
 		return -ENOMEM;
 	d->backing = disk_open_backing(path, &o, d, inner, sizeof(inner));
