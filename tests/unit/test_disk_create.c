@@ -7,6 +7,7 @@
 #include "unit.h"
 #include "disk_util.h"
 #include "devices/disk_impl.h"
+#include "tools/cfg.h"
 
 static void test_parse_size(void)
 {
@@ -73,7 +74,37 @@ static void test_create_errors(void)
 	CU_ASSERT(strstr(err, "/nonexistent-dir/x.img") != NULL);
 }
 
+/* disk = [...] in a config: qcow2 accepted, never guessed (cfg_spec.c). */
+static void test_cfg_format(void)
+{
+	char spec[512], err[512];
+	struct json *o;
+
+	CU_ASSERT_FATAL(disk_create(tdisk_path("cfg.qcow2"), "qcow2", 1 << 20,
+				    NULL, NULL, err, sizeof(err)) == 0);
+	snprintf(spec, sizeof(spec), "%s,qcow2,xvda,rw",
+		 tdisk_path("cfg.qcow2"));
+	o = cfg_parse_disk(spec, true, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_STRING_EQUAL(json_get_str(o, "format"), "qcow2");
+	json_free(o);
+	/* format=raw on a qcow2 file is the user's explicit choice */
+	snprintf(spec, sizeof(spec), "format=raw, vdev=xvdb, target=%s",
+		 tdisk_path("cfg.qcow2"));
+	o = cfg_parse_disk(spec, true, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(o);
+	json_free(o);
+	/* no format: raw, so a qcow2 image is refused with the fix */
+	snprintf(spec, sizeof(spec), "vdev=xvdb, target=%s",
+		 tdisk_path("cfg.qcow2"));
+	o = cfg_parse_disk(spec, true, err, sizeof(err));
+	CU_ASSERT_PTR_NULL(o);
+	json_free(o);
+	CU_ASSERT(strstr(err, "cfg.qcow2") && strstr(err, "format=qcow2"));
+}
+
 static CU_TestInfo tests[] = {
+	{ "config disk format", test_cfg_format },
 	{ "sizes with K/M/G/T", test_parse_size },
 	{ "backing file paths", test_backing_path },
 	{ "create errors name the file", test_create_errors },
