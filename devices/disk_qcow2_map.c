@@ -182,16 +182,23 @@ static int get_l2(struct qcow2 *q, uint64_t idx, bool alloc, uint8_t **l2,
 		if (!zero)
 			return -ENOMEM;
 		r = qcow2_alloc_cluster(q, &off);
-		if (!r)
-			r = disk_file_pwrite(q->fd, zero, q->cluster_size, off);
+		if (r) {
+			free(zero);
+			return r;
+		}
+		r = disk_file_pwrite(q->fd, zero, q->cluster_size, off);
 		free(zero);
-		if (r)
-			return r;
 		/* the table is on disk before the L1 entry points at it */
-		q->l1[idx] = off | QCOW2_OFLAG_COPIED;
-		r = write_l1_entry(q, idx);
-		if (r)
+		if (!r) {
+			q->l1[idx] = off | QCOW2_OFLAG_COPIED;
+			r = write_l1_entry(q, idx);
+			if (r)
+				q->l1[idx] = e;
+		}
+		if (r) {
+			qcow2_free_range(q, off, q->cluster_size);
 			return r;
+		}
 	} else if (alloc && !(e & QCOW2_OFLAG_COPIED)) {
 		/* shared with a snapshot: writable opens refuse those */
 		r = qcow2_get_refcount(q, off >> q->cluster_bits, &rc);
@@ -417,13 +424,17 @@ static int write_cluster(struct qcow2 *q, uint64_t gofs, size_t in_off,
 	}
 	iovc_copy(src, q->wbuf + in_off, len, false);
 	r = qcow2_alloc_cluster(q, &host);
-	if (!r)
-		r = disk_file_pwrite(q->fd, q->wbuf, q->cluster_size, host);
+	if (r)
+		return r;
+	r = disk_file_pwrite(q->fd, q->wbuf, q->cluster_size, host);
 	if (!r)
 		r = set_l2_entry(q, l2_off, l2i, host | QCOW2_OFLAG_COPIED);
-	if (!r)
-		r = release(q, e, &c);
-	return r;
+	if (r) {
+		/* nothing points at it yet (ENOSPC...): give it back */
+		qcow2_free_range(q, host, q->cluster_size);
+		return r;
+	}
+	return release(q, e, &c);
 }
 
 /*

@@ -7,9 +7,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -379,6 +381,66 @@ static void test_corrupt(void)
 	refused(32, 96, 7, "refcount order", true);
 	refused(32, 100, 50, "header length", true);
 	refused(32, 60, 1, "snapshots", false);
+	refused(32, 104, 0x01000000, "without the feature bit", true);
+}
+
+/* zstd-compressed images (incompatible bit 3, compression_type 1). */
+static void test_zstd_refused(void)
+{
+	const char *p = tdisk_path("zstd.qcow2");
+	char err[512];
+
+	unlink(p);
+	CU_ASSERT_FATAL(disk_create(p, "qcow2", MiB, NULL, NULL, err,
+				    sizeof(err)) == 0);
+	patch64(p, 72, 1ull << 3);
+	patch32(p, 104, 0x01000000);
+	CU_ASSERT(disk_open(p, NULL, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "zstd.qcow2") && strstr(err, "zlib"));
+	/* the bit with compression_type 0 is plain zlib */
+	patch32(p, 104, 0);
+	CU_ASSERT(tdisk_open(p, NULL, false) != NULL ||
+		  !"zlib with the bit set");
+}
+
+/*
+ * A full host disk: the write fails with -errno in done(), the process
+ * and the image live on (RLIMIT_FSIZE stands in for ENOSPC: the same
+ * path, without a file system to fill).
+ */
+static void test_file_too_big(void)
+{
+	const char *p = tdisk_path("full.qcow2");
+	struct rlimit old, lim;
+	uint8_t *buf = malloc(CL);
+	void (*oldsig)(int);
+	struct disk *d = create_open("full.qcow2", 8 * MiB, NULL, NULL);
+	int r;
+
+	CU_ASSERT_FATAL(d && buf);
+	tdisk_fill(buf, CL, 31, 0);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, CL, 0), 0);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = file_size(p);
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	/* in place still works; a new cluster does not */
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 4096, 8192), 0);
+	r = disk_pwrite(d, buf, CL, 4 * MiB);
+	CU_ASSERT(r == -EFBIG || r == -ENOSPC);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	/* and the image is still usable, with the old data */
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, CL, 4 * MiB), 0);
+	memset(buf, 0, CL);
+	CU_ASSERT_EQUAL(disk_pread(d, buf, CL, 4 * MiB), 0);
+	CU_ASSERT(tdisk_check(buf, CL, 31, 0));
+	CU_ASSERT_EQUAL(disk_flush(d), 0);
+	disk_close(d);
+	/* the cluster that could not be written was given back */
+	CU_ASSERT(qemu_check(p));
+	free(buf);
 }
 
 /* Flags a writable open refuses, a read-only one accepts. */
@@ -497,6 +559,8 @@ static CU_TestInfo tests[] = {
 	{ "discard frees clusters", test_discard },
 	{ "discard over a backing file", test_discard_backing },
 	{ "corrupt headers refused", test_corrupt },
+	{ "zstd refused", test_zstd_refused },
+	{ "write past a file size limit", test_file_too_big },
 	{ "dirty image read-only", test_dirty_readonly },
 	{ "bad L1/L2 entries: -EIO", test_bad_l2_entry },
 	{ "backing loop refused", test_backing_loop },
