@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -82,7 +83,10 @@ static bool disk_equals(struct disk *d, const uint8_t *model, size_t len)
 	return ok;
 }
 
-/* Random sector-aligned writes, each also applied to the model. */
+/*
+ * Random sector-aligned writes, each also applied to the model (@d NULL:
+ * to the model only, to replay what a child process wrote).
+ */
 static void random_writes(struct disk *d, uint8_t *model, size_t len,
 			  int n, unsigned int seed)
 {
@@ -97,10 +101,17 @@ static void random_writes(struct disk *d, uint8_t *model, size_t len,
 		if (l > len - off)
 			l = len - off;
 		tdisk_fill(buf, l, seed + i, off);
-		CU_ASSERT_EQUAL_FATAL(disk_pwrite(d, buf, l, off), 0);
+		if (d)
+			CU_ASSERT_EQUAL_FATAL(disk_pwrite(d, buf, l, off), 0);
 		memcpy(model + off, buf, l);
 	}
 	free(buf);
+}
+
+static void random_writes_model(uint8_t *model, size_t len, int n,
+				unsigned int seed)
+{
+	random_writes(NULL, model, len, n, seed);
 }
 
 static void test_create_info(void)
@@ -550,7 +561,51 @@ static void test_async(void)
 	free(back);
 }
 
+/*
+ * kill -9 after a flush: a child writes into an image, flushes, and is
+ * killed without closing it; the flushed data is there and qemu-img
+ * check is clean.
+ */
+static void test_kill_after_flush(void)
+{
+	const char *p = tdisk_path("kill.qcow2");
+	size_t len = 4 * MiB;
+	uint8_t *model = calloc(1, len);
+	struct disk *d;
+	pid_t pid;
+	int st;
+
+	CU_ASSERT_FATAL(model != NULL);
+	d = create_open("kill.qcow2", len, NULL, NULL);
+	CU_ASSERT_FATAL(d != NULL);
+	disk_close(d);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (!pid) {
+		d = tdisk_open(p, NULL, false);
+		if (!d)
+			_exit(1);
+		random_writes(d, model, len, 200, 41);
+		if (disk_flush(d))
+			_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	CU_ASSERT_FATAL(waitpid(pid, &st, 0) == pid);
+	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* the same writes, in the model */
+	random_writes_model(model, len, 200, 41);
+	d = tdisk_open(p, NULL, true);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT(disk_equals(d, model, len));
+	disk_close(d);
+	CU_ASSERT(qemu_check(p));
+	free(model);
+}
+
 static CU_TestInfo tests[] = {
+	{ "flush, then kill -9", test_kill_after_flush },
 	{ "create, info, allocation", test_create_info },
 	{ "random writes against a model", test_patterns },
 	{ "overlay on a raw base", test_overlay_raw },
