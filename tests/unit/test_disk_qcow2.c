@@ -488,6 +488,18 @@ static void test_bad_l2_entry(void)
 	CU_ASSERT_EQUAL(disk_pread(d, buf, 512, 0), -EIO);
 	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 512, 0), -EIO);
 	disk_close(d);
+	/* or at the header, the L1 or the refcount table: never written */
+	patch64(p, 4 * CL, 3 * CL | (1ull << 63));
+	d = tdisk_open(p, NULL, false);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 512, 0), -EIO);
+	disk_close(d);
+	patch64(p, 4 * CL, 0 | (1ull << 63) | 1);	/* preallocated zero */
+	patch64(p, 3 * CL, 1 * CL | (1ull << 63));	/* L2 = refcount table */
+	d = tdisk_open(p, NULL, false);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 512, 0), -EIO);
+	disk_close(d);
 	/* an L1 entry outside the file likewise */
 	patch64(p, 3 * CL, (1ull << 40) | (1ull << 63));
 	d = tdisk_open(p, NULL, true);

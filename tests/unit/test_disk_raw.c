@@ -345,7 +345,32 @@ static void test_write_error(void)
 	disk_close(d);
 }
 
+/* O_DIRECT where the file system has it (else a normal open). */
+static void test_direct(void)
+{
+	struct disk_opts o = { .direct = true };
+	char err[256];
+	void *a = NULL, *b = NULL;
+	struct disk *d = new_raw("direct.img", MiB);
+
+	CU_ASSERT_FATAL(d != NULL);
+	disk_close(d);
+	CU_ASSERT_FATAL(posix_memalign(&a, 4096, 8192) == 0);
+	CU_ASSERT_FATAL(posix_memalign(&b, 4096, 8192) == 0);
+	d = disk_open(tdisk_path("direct.img"), &o, err, sizeof(err));
+	CU_ASSERT_FATAL(d != NULL);
+	tdisk_fill(a, 8192, 13, 4096);
+	CU_ASSERT_EQUAL(disk_pwrite(d, a, 8192, 4096), 0);
+	CU_ASSERT_EQUAL(disk_flush(d), 0);
+	CU_ASSERT_EQUAL(disk_pread(d, b, 8192, 4096), 0);
+	CU_ASSERT(tdisk_check(b, 8192, 13, 4096));
+	disk_close(d);
+	free(a);
+	free(b);
+}
+
 static CU_TestInfo tests[] = {
+	{ "O_DIRECT", test_direct },
 	{ "errors go to done()", test_write_error },
 	{ "create makes a sparse file", test_create_sparse },
 	{ "write, flush, read back", test_rw_sync },
