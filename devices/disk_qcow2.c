@@ -195,7 +195,8 @@ static int parse_header(struct qcow2 *q, const uint8_t *h, uint64_t fsize,
 	bsize = qcow2_be32(h + QH_BACKING_SIZE);
 	if (boff) {
 		if (!bsize || bsize > QCOW2_MAX_BACKING_NAME ||
-		    boff < hlen || boff > q->cluster_size - bsize)
+		    bsize > q->cluster_size || boff < hlen ||
+		    boff > q->cluster_size - bsize)
 			return refuse(d, err, errlen, -EINVAL, "the backing "
 				      "file name is not inside the first "
 				      "cluster" CORRUPT);

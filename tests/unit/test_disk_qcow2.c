@@ -393,6 +393,25 @@ static void test_corrupt(void)
 	refused(32, 100, 50, "header length", true);
 	refused(32, 60, 1, "snapshots", false);
 	refused(32, 104, 0x01000000, "without the feature bit", true);
+	refused(64, 8, 120, "backing file name", true);	/* size 0 */
+}
+
+/* 512-byte clusters: a backing name longer than the first cluster. */
+static void test_backing_name_bounds(void)
+{
+	const char *p = tdisk_path("small.qcow2");
+	struct disk_opts o = { .readonly = true };
+	char err[512];
+
+	if (!qemu)
+		return;
+	unlink(p);
+	CU_ASSERT_FATAL(tdisk_sh("qemu-img create -q -f qcow2 -o "
+				 "cluster_size=512 '%s' 1M", p) == 0);
+	patch64(p, 8, 200);		/* backing_file_offset */
+	patch32(p, 16, 1000);		/* backing_file_size */
+	CU_ASSERT(disk_open(p, &o, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "backing file name") != NULL);
 }
 
 /* zstd-compressed images (incompatible bit 3, compression_type 1). */
@@ -627,6 +646,7 @@ static CU_TestInfo tests[] = {
 	{ "discard over a backing file", test_discard_backing },
 	{ "corrupt headers refused", test_corrupt },
 	{ "zstd refused", test_zstd_refused },
+	{ "backing name inside cluster 0", test_backing_name_bounds },
 	{ "write past a file size limit", test_file_too_big },
 	{ "dirty image read-only", test_dirty_readonly },
 	{ "bad L1/L2 entries: -EIO", test_bad_l2_entry },
