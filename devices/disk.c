@@ -33,16 +33,27 @@ void disk_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Problems found while running (a corrupt table): one line on stderr. */
-void disk_log(const struct disk *d, const char *fmt, ...)
+/*
+ * Problems found while running (a corrupt table): one line on stderr,
+ * the first DISK_LOG_MAX of them per image, so a guest hammering a bad
+ * sector cannot flood the log.
+ */
+#define DISK_LOG_MAX	10
+
+void disk_log(struct disk *d, const char *fmt, ...)
 {
+	unsigned int n = __atomic_fetch_add(&d->logged, 1, __ATOMIC_RELAXED);
 	char msg[512];
 	va_list ap;
 
+	if (n >= DISK_LOG_MAX)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "hxen: disk %s: %s\n", d->path, msg);
+	fprintf(stderr, "hxen: disk %s: %s%s\n", d->path, msg,
+		n == DISK_LOG_MAX - 1 ? " (further messages about this "
+		"image suppressed)" : "");
 }
 
 const struct disk *disk_backing(const struct disk *d)

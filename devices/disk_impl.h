@@ -55,6 +55,7 @@ struct disk {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	unsigned long inflight;
+	unsigned int logged;		/* disk_log() lines so far */
 };
 
 /* disk.c */
@@ -62,7 +63,7 @@ void disk_complete(struct disk *d, struct disk_req *req, int result);
 struct disk *disk_open_backing(const char *path, const struct disk_opts *opts,
 			       const struct disk *parent, char *err,
 			       size_t errlen);
-void disk_log(const struct disk *d, const char *fmt, ...)
+void disk_log(struct disk *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void disk_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
