@@ -620,6 +620,7 @@ static void test_kill_after_flush(void)
 		random_writes(d, model, len, 200, 41);
 		if (disk_flush(d))
 			_exit(1);
+		free(model);
 		kill(getpid(), SIGKILL);
 		_exit(1);
 	}
