@@ -276,7 +276,8 @@ static void test_discard(void)
 	/* 2 MiB of whole clusters, plus partial ones around (kept) */
 	CU_ASSERT_EQUAL(disk_discard(d, MiB - 512, 2 * MiB + 1024), 0);
 	memset(model + MiB, 0, 2 * MiB);
-	CU_ASSERT(tdisk_blocks(p) <= before - 2 * MiB);
+	/* slack: punching holes may add extent-tree blocks */
+	CU_ASSERT(tdisk_blocks(p) <= before - 2 * MiB + 64 * 1024);
 	CU_ASSERT(disk_equals(d, model, len));
 	/* freed clusters are used again: the file does not grow */
 	tdisk_fill(model + MiB, 2 * MiB, 9, MiB);

@@ -211,7 +211,8 @@ static void test_discard(void)
 	CU_ASSERT_EQUAL(info.allocated, before);
 	/* the middle 2 MiB go; the size stays */
 	CU_ASSERT_EQUAL(disk_discard(d, MiB, 2 * MiB), 0);
-	CU_ASSERT(tdisk_blocks(p) <= before - 2 * MiB);
+	/* slack: punching holes may add extent-tree blocks */
+	CU_ASSERT(tdisk_blocks(p) <= before - 2 * MiB + 64 * 1024);
 	disk_get_info(d, &info);
 	CU_ASSERT_EQUAL(info.size, 8 * MiB);
 	CU_ASSERT_EQUAL(disk_pread(d, a, len, 0), 0);
