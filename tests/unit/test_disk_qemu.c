@@ -140,6 +140,41 @@ static void test_refcount_bits(void)
 	created_by_qemu("-o refcount_bits=8,cluster_size=4096", 4 * MiB, 200);
 }
 
+static void test_lazy_prealloc(void)
+{
+	created_by_qemu("-o lazy_refcounts=on", 4 * MiB, 100);
+	created_by_qemu("-o preallocation=metadata", 4 * MiB, 100);
+	created_by_qemu("-o preallocation=falloc", 4 * MiB, 100);
+}
+
+/* Internal snapshots: the active layer reads; writing is refused. */
+static void test_snapshot(void)
+{
+	const char *img = tdisk_path("snap.qcow2");
+	struct disk_opts rw = { 0 }, ro = { .readonly = true };
+	uint8_t buf[8192];
+	char err[512];
+	struct disk *d;
+
+	if (!qemu)
+		return;
+	unlink(img);
+	CU_ASSERT_FATAL(tdisk_sh("qemu-img create -q -f qcow2 '%s' 1M && "
+				 "qemu-io -c 'write -P 0x11 0 8k' '%s' >/dev/null"
+				 " && qemu-img snapshot -c s1 '%s' && qemu-io -c "
+				 "'write -P 0x22 0 4k' '%s' >/dev/null", img, img,
+				 img, img) == 0);
+	d = disk_open(img, &rw, err, sizeof(err));
+	CU_ASSERT(d == NULL);
+	CU_ASSERT(strstr(err, "snap.qcow2") && strstr(err, "snapshots"));
+	d = disk_open(img, &ro, err, sizeof(err));
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(disk_pread(d, buf, sizeof(buf), 0), 0);
+	CU_ASSERT(buf[0] == 0x22 && buf[4095] == 0x22);
+	CU_ASSERT(buf[4096] == 0x11 && buf[8191] == 0x11);
+	disk_close(d);
+}
+
 /* Compressed clusters (qemu-img convert -c): read, then overwritten. */
 static void test_compressed(void)
 {
@@ -197,6 +232,8 @@ static CU_TestInfo tests[] = {
 	{ "512-byte clusters, refcount table growth", test_small_clusters },
 	{ "refcount_bits 1, 8, 64", test_refcount_bits },
 	{ "compressed clusters", test_compressed },
+	{ "lazy refcounts, preallocation", test_lazy_prealloc },
+	{ "internal snapshots: read-only", test_snapshot },
 	{ "qemu overlay, zero clusters", test_qemu_overlay_zero },
 	CU_TEST_INFO_NULL,
 };
