@@ -295,11 +295,7 @@ static int check(const struct disk *d, const struct disk_req *req)
 	return 0;
 }
 
-/*
- * Returns 0 when done() has run or will run; -EINVAL, without calling
- * anything, only for a request without a done() callback.
- */
-int disk_submit(struct disk *d, struct disk_req *req)
+static int submit(struct disk *d, struct disk_req *req, bool more)
 {
 	int r;
 
@@ -318,8 +314,25 @@ int disk_submit(struct disk *d, struct disk_req *req)
 		disk_complete(d, req, r < 0 ? r : 0);
 		return 0;
 	}
-	d->fmt->submit(d, req);
+	d->fmt->submit(d, req, more);
 	return 0;
+}
+
+int disk_submit(struct disk *d, struct disk_req *req)
+{
+	return submit(d, req, false);
+}
+
+int disk_submitv(struct disk *d, struct disk_req *const *reqs, int n)
+{
+	int r = 0;
+
+	for (int i = 0; i < n; i++)
+		if (submit(d, reqs[i], i < n - 1) && !r)
+			r = -EINVAL;
+	if (n > 1 && d->fmt->kick)
+		d->fmt->kick(d);
+	return r;
 }
 
 /* The synchronous helpers: one request, waited for. */

@@ -78,6 +78,11 @@ const struct disk *disk_backing(const struct disk *d);
  * or its done() is NULL.
  */
 int disk_submit(struct disk *d, struct disk_req *req);
+/*
+ * disk_submit() of @n requests as one batch (io_uring: one system call);
+ * -EINVAL if any had no done() (the others are submitted).
+ */
+int disk_submitv(struct disk *d, struct disk_req *const *reqs, int n);
 /* Waits until every request submitted so far has completed. */
 void disk_drain(struct disk *d);
 

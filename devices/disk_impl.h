@@ -22,8 +22,13 @@ struct disk_format {
 	/* Opens the format on d->fd; d->size must be set on success. */
 	int (*open)(struct disk *d, char *err, size_t errlen);
 	void (*close)(struct disk *d);
-	/* Queues @req; the format calls disk_complete() exactly once. */
-	void (*submit)(struct disk *d, struct disk_req *req);
+	/*
+	 * Queues @req; the format calls disk_complete() exactly once.  With
+	 * @more, more requests follow and a kick() ends the batch (so that
+	 * io_uring submits them with one system call).
+	 */
+	void (*submit)(struct disk *d, struct disk_req *req, bool more);
+	void (*kick)(struct disk *d);		/* optional */
 	/* Synchronous read, used by an overlay for its backing file. */
 	int (*read)(struct disk *d, void *buf, size_t len, uint64_t offset);
 	void (*info)(const struct disk *d, struct disk_info *info);
@@ -100,7 +105,8 @@ uint64_t disk_file_allocated(int fd);
 typedef void (*disk_io_done_fn)(void *opaque, struct disk_req *req, int res);
 struct disk_io *disk_io_create(int fd, bool blkdev, disk_io_done_fn done,
 			       void *opaque, char *err, size_t errlen);
-void disk_io_submit(struct disk_io *io, struct disk_req *req);
+void disk_io_submit(struct disk_io *io, struct disk_req *req, bool more);
+void disk_io_kick(struct disk_io *io);
 void disk_io_destroy(struct disk_io *io);	/* after requests completed */
 bool disk_io_uses_uring(const struct disk_io *io);
 
@@ -117,7 +123,9 @@ void disk_io_pool_queue(struct disk_io_pool *p, struct disk_req *req);
 void disk_io_pool_destroy(struct disk_io_pool *p);
 struct disk_io_uring;
 struct disk_io_uring *disk_io_uring_create(struct disk_io *io, int fd);
-void disk_io_uring_queue(struct disk_io_uring *u, struct disk_req *req);
+void disk_io_uring_queue(struct disk_io_uring *u, struct disk_req *req,
+			 bool more);
+void disk_io_uring_kick(struct disk_io_uring *u);
 void disk_io_uring_destroy(struct disk_io_uring *u);
 /* Runs @req synchronously (pool threads, uring short transfers). */
 int disk_io_run_sync(struct disk_io *io, struct disk_req *req);

@@ -75,12 +75,18 @@ bool disk_io_uses_uring(const struct disk_io *io)
 	return io->uring != NULL;
 }
 
-void disk_io_submit(struct disk_io *io, struct disk_req *req)
+void disk_io_submit(struct disk_io *io, struct disk_req *req, bool more)
 {
 	if (io->uring && req->op != DISK_DISCARD)
-		disk_io_uring_queue(io->uring, req);
+		disk_io_uring_queue(io->uring, req, more);
 	else
 		disk_io_pool_queue(io->pool, req);
+}
+
+void disk_io_kick(struct disk_io *io)
+{
+	if (io->uring)
+		disk_io_uring_kick(io->uring);
 }
 
 int disk_io_run_sync(struct disk_io *io, struct disk_req *req)

@@ -104,13 +104,22 @@ static void submit_waiting(struct disk_io_uring *u)
 	io_uring_submit(&u->ring);
 }
 
-void disk_io_uring_queue(struct disk_io_uring *u, struct disk_req *req)
+/* With @more, the SQE waits for disk_io_uring_kick() (or a completion). */
+void disk_io_uring_queue(struct disk_io_uring *u, struct disk_req *req,
+			 bool more)
 {
 	pthread_mutex_lock(&u->lock);
 	if (u->wait_head || u->inflight >= DISK_URING_DEPTH || !prep(u, req))
 		add_waiting(u, req);
-	else
+	else if (!more)
 		io_uring_submit(&u->ring);
+	pthread_mutex_unlock(&u->lock);
+}
+
+void disk_io_uring_kick(struct disk_io_uring *u)
+{
+	pthread_mutex_lock(&u->lock);
+	io_uring_submit(&u->ring);
 	pthread_mutex_unlock(&u->lock);
 }
 

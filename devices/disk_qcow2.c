@@ -384,7 +384,7 @@ static void qcow2_close(struct disk *d)
 	d->priv = NULL;
 }
 
-static void qcow2_submit(struct disk *d, struct disk_req *req)
+static void qcow2_submit(struct disk *d, struct disk_req *req, bool more)
 {
 	struct qcow2 *q = d->priv;
 

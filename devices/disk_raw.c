@@ -41,9 +41,14 @@ static void raw_close(struct disk *d)
 	disk_io_destroy(d->io);
 }
 
-static void raw_submit(struct disk *d, struct disk_req *req)
+static void raw_submit(struct disk *d, struct disk_req *req, bool more)
 {
-	disk_io_submit(d->io, req);
+	disk_io_submit(d->io, req, more);
+}
+
+static void raw_kick(struct disk *d)
+{
+	disk_io_kick(d->io);
 }
 
 /* For an overlay: past the end of a smaller backing file reads zeros. */
@@ -67,6 +72,7 @@ const struct disk_format disk_raw_format = {
 	.open = raw_open,
 	.close = raw_close,
 	.submit = raw_submit,
+	.kick = raw_kick,
 	.read = raw_read,
 	.info = raw_info,
 };

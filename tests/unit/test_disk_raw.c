@@ -144,11 +144,13 @@ static void async_done(struct disk_req *req, int result)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* @batch: disk_submitv() of 16 at a time, else disk_submit() each. */
 static void run_batch(struct disk *d, enum disk_op op, uint8_t *buf,
-		      struct async_state *s)
+		      struct async_state *s, bool batch)
 {
 	static struct iovec iov[NREQ][3];
 	static struct disk_req req[NREQ];
+	static struct disk_req *ptr[NREQ];
 
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
@@ -165,8 +167,13 @@ static void run_batch(struct disk *d, enum disk_op op, uint8_t *buf,
 			.iov = iov[i], .iovcnt = 3,
 			.done = async_done, .opaque = s,
 		};
-		CU_ASSERT_EQUAL(disk_submit(d, &req[i]), 0);
+		ptr[i] = &req[i];
+		if (!batch)
+			CU_ASSERT_EQUAL(disk_submit(d, &req[i]), 0);
 	}
+	for (int i = 0; batch && i < NREQ; i += 16)
+		CU_ASSERT_EQUAL(disk_submitv(d, ptr + i, NREQ - i < 16 ?
+					     NREQ - i : 16), 0);
 	disk_drain(d);
 	CU_ASSERT_EQUAL(s->done, NREQ);
 	CU_ASSERT_EQUAL(s->errors, 0);
@@ -183,8 +190,11 @@ static void test_rw_async(void)
 
 	CU_ASSERT_FATAL(d && a && b);
 	tdisk_fill(a, len, 3, 0);
-	run_batch(d, DISK_WRITE, a, &s);
-	run_batch(d, DISK_READ, b, &s);
+	run_batch(d, DISK_WRITE, a, &s, true);
+	run_batch(d, DISK_READ, b, &s, false);
+	CU_ASSERT(tdisk_check(b, len, 3, 0));
+	memset(b, 0, len);
+	run_batch(d, DISK_READ, b, &s, true);
 	CU_ASSERT(tdisk_check(b, len, 3, 0));
 	disk_close(d);
 	free(a);
@@ -375,7 +385,7 @@ static CU_TestInfo tests[] = {
 	{ "errors go to done()", test_write_error },
 	{ "create makes a sparse file", test_create_sparse },
 	{ "write, flush, read back", test_rw_sync },
-	{ "300 async requests, 3 iovecs each", test_rw_async },
+	{ "300 async requests, 3 iovecs each, batched", test_rw_async },
 	{ "discard punches holes", test_discard },
 	{ "OFD locks: one writer or many readers", test_lock },
 	{ "open errors name the file", test_open_errors },
