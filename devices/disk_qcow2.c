@@ -114,6 +114,15 @@ static int check_features(struct qcow2 *q, const uint8_t *h, char *err,
 			      "internal snapshots, which hxen only reads; open"
 			      " it read-only or delete them ('qemu-img "
 			      "snapshot -d')");
+	/*
+	 * The spec lets a writer that does not know bitmaps clear the bit,
+	 * which makes them stale and their clusters leaks: refuse instead.
+	 */
+	if (q->autoclear & QCOW2_AUTOCLEAR_BITMAPS)
+		return refuse(d, err, errlen, -ENOTSUP, "the image has "
+			      "persistent dirty bitmaps, which hxen cannot "
+			      "keep up to date; open it read-only or remove "
+			      "them ('qemu-img bitmap --remove')");
 	return 0;
 }
 

@@ -53,6 +53,7 @@
 #define QCOW2_INCOMPAT_DATA_FILE	(1ull << 2)
 #define QCOW2_INCOMPAT_COMPRESSION	(1ull << 3)
 #define QCOW2_INCOMPAT_EXTL2		(1ull << 4)
+#define QCOW2_AUTOCLEAR_BITMAPS		(1ull << 0)
 
 /* Header extension types (spec "Header extensions"). */
 #define QEXT_END		0x00000000u

@@ -175,6 +175,29 @@ static void test_snapshot(void)
 	disk_close(d);
 }
 
+/* Persistent dirty bitmaps: read-only, never silently invalidated. */
+static void test_bitmaps(void)
+{
+	const char *img = tdisk_path("bm.qcow2");
+	struct disk_opts rw = { 0 }, ro = { .readonly = true };
+	char err[512];
+	struct disk *d;
+
+	if (!qemu)
+		return;
+	unlink(img);
+	CU_ASSERT_FATAL(tdisk_sh("qemu-img create -q -f qcow2 '%s' 1M && "
+				 "qemu-img bitmap --add '%s' b0", img,
+				 img) == 0);
+	d = disk_open(img, &rw, err, sizeof(err));
+	CU_ASSERT(d == NULL);
+	CU_ASSERT(strstr(err, "bm.qcow2") && strstr(err, "bitmaps"));
+	d = disk_open(img, &ro, err, sizeof(err));
+	CU_ASSERT(d != NULL);
+	disk_close(d);
+	CU_ASSERT_EQUAL(tdisk_sh("qemu-img check -q '%s'", img), 0);
+}
+
 /* Compressed clusters (qemu-img convert -c): read, then overwritten. */
 static void test_compressed(void)
 {
@@ -234,6 +257,7 @@ static CU_TestInfo tests[] = {
 	{ "compressed clusters", test_compressed },
 	{ "lazy refcounts, preallocation", test_lazy_prealloc },
 	{ "internal snapshots: read-only", test_snapshot },
+	{ "dirty bitmaps: read-only", test_bitmaps },
 	{ "qemu overlay, zero clusters", test_qemu_overlay_zero },
 	CU_TEST_INFO_NULL,
 };
