@@ -147,28 +147,41 @@ static void test_lazy_prealloc(void)
 	created_by_qemu("-o preallocation=falloc", 4 * MiB, 100);
 }
 
+/*
+ * Makes @img with the shell command @cmd (%s: the image), checks that a
+ * writable open is refused naming the image and @why, and returns it
+ * opened read-only.
+ */
+static struct disk *readonly_only(const char *img, const char *cmd,
+				  const char *why)
+{
+	struct disk_opts rw = { 0 }, ro = { .readonly = true };
+	char err[512];
+	struct disk *d;
+
+	unlink(img);
+	CU_ASSERT_FATAL(tdisk_sh(cmd, img, img, img, img) == 0);
+	d = disk_open(img, &rw, err, sizeof(err));
+	CU_ASSERT(d == NULL);
+	CU_ASSERT(strstr(err, img) && strstr(err, why));
+	d = disk_open(img, &ro, err, sizeof(err));
+	CU_ASSERT_FATAL(d != NULL);
+	return d;
+}
+
 /* Internal snapshots: the active layer reads; writing is refused. */
 static void test_snapshot(void)
 {
-	const char *img = tdisk_path("snap.qcow2");
-	struct disk_opts rw = { 0 }, ro = { .readonly = true };
 	uint8_t buf[8192];
-	char err[512];
 	struct disk *d;
 
 	if (!qemu)
 		return;
-	unlink(img);
-	CU_ASSERT_FATAL(tdisk_sh("qemu-img create -q -f qcow2 '%s' 1M && "
-				 "qemu-io -c 'write -P 0x11 0 8k' '%s' >/dev/null"
-				 " && qemu-img snapshot -c s1 '%s' && qemu-io -c "
-				 "'write -P 0x22 0 4k' '%s' >/dev/null", img, img,
-				 img, img) == 0);
-	d = disk_open(img, &rw, err, sizeof(err));
-	CU_ASSERT(d == NULL);
-	CU_ASSERT(strstr(err, "snap.qcow2") && strstr(err, "snapshots"));
-	d = disk_open(img, &ro, err, sizeof(err));
-	CU_ASSERT_FATAL(d != NULL);
+	d = readonly_only(tdisk_path("snap.qcow2"), "qemu-img create -q -f "
+			  "qcow2 '%s' 1M && qemu-io -c 'write -P 0x11 0 8k' "
+			  "'%s' >/dev/null && qemu-img snapshot -c s1 '%s' && "
+			  "qemu-io -c 'write -P 0x22 0 4k' '%s' >/dev/null",
+			  "snapshots");
 	CU_ASSERT_EQUAL(disk_pread(d, buf, sizeof(buf), 0), 0);
 	CU_ASSERT(buf[0] == 0x22 && buf[4095] == 0x22);
 	CU_ASSERT(buf[4096] == 0x11 && buf[8191] == 0x11);
@@ -179,22 +192,11 @@ static void test_snapshot(void)
 static void test_bitmaps(void)
 {
 	const char *img = tdisk_path("bm.qcow2");
-	struct disk_opts rw = { 0 }, ro = { .readonly = true };
-	char err[512];
-	struct disk *d;
 
 	if (!qemu)
 		return;
-	unlink(img);
-	CU_ASSERT_FATAL(tdisk_sh("qemu-img create -q -f qcow2 '%s' 1M && "
-				 "qemu-img bitmap --add '%s' b0", img,
-				 img) == 0);
-	d = disk_open(img, &rw, err, sizeof(err));
-	CU_ASSERT(d == NULL);
-	CU_ASSERT(strstr(err, "bm.qcow2") && strstr(err, "bitmaps"));
-	d = disk_open(img, &ro, err, sizeof(err));
-	CU_ASSERT(d != NULL);
-	disk_close(d);
+	disk_close(readonly_only(img, "qemu-img create -q -f qcow2 '%s' 1M "
+				 "&& qemu-img bitmap --add '%s' b0", "bitmaps"));
 	CU_ASSERT_EQUAL(tdisk_sh("qemu-img check -q '%s'", img), 0);
 }
 
