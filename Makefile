@@ -11,6 +11,8 @@
 #   make demo         boot the bundled guest (natively if /dev/hxen can work
 #                     here, else inside the emulated host)
 #   make bench        benchmarks against QEMU+KVM in the same emulated host
+#   make rootfs       the Debian root disk, build/rootfs/rootfs.img (cached;
+#                     docs/guest.md); rootfs-check boots it under plain QEMU
 #   make install      [PREFIX=/usr/local] [DESTDIR=]: programs, libhxen, man
 #                     pages, udev rule, module source for DKMS (docs/install.md)
 #   make uninstall    removes all of it (same PREFIX/DESTDIR)
@@ -88,6 +90,6 @@ clean:
 	-$(MAKE) -C kmod clean-local 2>/dev/null || true
 
 help:
-	@sed -n '3,22p' Makefile
+	@sed -n '3,24p' Makefile
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -148,6 +148,12 @@ struct hx_backend_ops {
 	void (*inject_irq)(struct hx_vcpu *vcpu, u8 vector);
 	void (*inject_exception)(struct hx_vcpu *vcpu, u8 vector, bool has_err, u32 err);
 	void (*request_irq_window)(struct hx_vcpu *vcpu, bool on);
+	/*
+	 * Optional: hand a level-triggered vector to the CPU, which delivers
+	 * it itself once the guest can take it (SVM: V_IRQ, APM 15.21.4);
+	 * offered again at every entry while it is pending.
+	 */
+	void (*offer_irq)(struct hx_vcpu *vcpu, u8 vector);
 	void (*clear_int_shadow)(struct hx_vcpu *vcpu);	/* after an emulated instruction */
 	u32 (*get_cpl)(struct hx_vcpu *vcpu);
 

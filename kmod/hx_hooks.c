@@ -7,6 +7,10 @@
 #include <linux/errno.h>
 #include "hx_hooks.h"
 
+void __weak hx_xen_debug_show(struct seq_file *m, struct hx_vm *vm)
+{
+}
+
 bool __weak hx_xen_present(void)
 {
 	return false;

@@ -83,4 +83,8 @@ int hx_xen_vcpu_create(struct hx_vcpu *vcpu);
 void hx_xen_vcpu_destroy(struct hx_vcpu *vcpu);
 void hx_xen_vm_destroy(struct hx_vm *vm);
 
+/* debugfs (hx_debugfs.c): the Xen layer's part of a VM's state file. */
+struct seq_file;
+void hx_xen_debug_show(struct seq_file *m, struct hx_vm *vm);
+
 #endif /* HX_HOOKS_H */

@@ -239,16 +239,20 @@ static int __init hx_init(void)
 	else
 		pr_info("hxen: %s backend, %u ASIDs/VPIDs, %u-level nested paging\n",
 			hx_ops->name, hx_caps.nr_asids, hx_caps.paging_levels);
+	hx_debugfs_init();
 	/* Load even without a backend so user space can read caps.reason. */
 	ret = misc_register(&hx_misc);
-	if (ret)
+	if (ret) {
 		pr_err("hxen: cannot register /dev/hxen: %d\n", ret);
+		hx_debugfs_exit();
+	}
 	return ret;
 }
 
 static void __exit hx_exit(void)
 {
 	misc_deregister(&hx_misc);
+	hx_debugfs_exit();
 	WARN_ON(hx_hw_users);
 }
 

@@ -32,6 +32,18 @@ static void hx_inject_pending(struct hx_vcpu *vcpu)
 		hx_ops->request_irq_window(vcpu, false);
 		return;
 	}
+	/*
+	 * The Xen upcall is level-like (pending while evtchn_upcall_pending
+	 * is set, xen-abi.md D.5), so where the CPU can hold it for us it
+	 * needs neither an injection slot nor a window exit.  SVM also
+	 * sidesteps QEMU TCG's VMRUN, which delivers an injected INTR event
+	 * and then, when its CPU loop exits right after, delivers the same
+	 * vector once more as an exception with IF=0 (docs/kmod.md).
+	 */
+	if (xv > bv && hx_ops->offer_irq) {
+		hx_ops->offer_irq(vcpu, xv);
+		return;
+	}
 	if (!hx_ops->irq_window_open(vcpu)) {
 		hx_ops->request_irq_window(vcpu, true);
 		return;

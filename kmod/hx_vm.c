@@ -28,6 +28,7 @@ static void hx_vm_release(struct kref *ref)
 	struct hx_vm *vm = container_of(ref, struct hx_vm, ref);
 	unsigned int i;
 
+	hx_debugfs_vm_remove(vm);
 	for (i = 0; i < HX_MAX_VCPUS; i++) {
 		if (vm->vcpus[i])
 			hx_vcpu_free(vm->vcpus[i]);
@@ -133,6 +134,7 @@ int hx_vm_create_fd(u32 flags)
 	ret = hx_ops->vm_init(vm);
 	if (ret)
 		goto fail_npt;
+	hx_debugfs_vm_add(vm);
 	fd = anon_inode_getfd("hxen-vm", &hx_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		/* The release path does the rest. */

@@ -37,6 +37,8 @@ struct hx_slot {
 };
 
 /* Shared nested page table (NPT or EPT), built by hx_npt.c. */
+struct dentry;
+
 struct hx_npt {
 	u64 *root;		/* kernel VA of the root table page */
 	u64 root_pa;
@@ -60,6 +62,7 @@ struct hx_vm {
 	struct hx_vcpu *vcpus[HX_MAX_VCPUS];
 	void *arch;			/* backend private */
 	void *xen;			/* Xen layer state, NULL = Xen disabled */
+	struct dentry *debugfs;		/* hx_debugfs.c, NULL if none */
 };
 
 /* What the next HXEN_RUN must finish before re-entering the guest. */
@@ -128,6 +131,12 @@ extern struct hxen_caps hx_caps;
 void hx_vm_get(struct hx_vm *vm);
 void hx_vm_put(struct hx_vm *vm);
 int hx_vm_create_fd(u32 flags);
+
+/* /sys/kernel/debug/hxen (hx_debugfs.c); failures only lose the file. */
+void hx_debugfs_init(void);
+void hx_debugfs_exit(void);
+void hx_debugfs_vm_add(struct hx_vm *vm);
+void hx_debugfs_vm_remove(struct hx_vm *vm);
 
 /* Turning the hardware on/off (hx_main.c). */
 int hx_hw_get(void);

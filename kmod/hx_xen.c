@@ -9,6 +9,7 @@
 #include <linux/io.h>
 #include <linux/hrtimer.h>
 #include <linux/eventfd.h>
+#include <linux/seq_file.h>
 #include <asm/msr.h>
 #include "hx_xen.h"
 #include "hx_hooks.h"
@@ -366,4 +367,71 @@ bool hx_xen_wake_pending(struct hx_vcpu *vcpu)
 	struct hx_xen_gvcpu *gv = hx_xen_gvcpu(vcpu);
 
 	return gv && hx_xen_block_wake(gv->xv, vcpu->regs.rflags & RFLAGS_IF);
+}
+
+/* debugfs (hx_debugfs.c): events, timers and blocking per vCPU. */
+static void debug_show_vcpu(struct seq_file *m, struct hx_xen_vm *xvm,
+			    struct hx_xen_gvcpu *gv, u64 now)
+{
+	struct hx_xen_vcpu *xv = gv->xv;
+	struct hx_xen_vcpu_info *vi = hx_xen_vcpu_info(xv);
+	struct hrtimer *t = &gv->timer[HX_XEN_TIMER_SSHOT];
+	u16 tport = xv->virq_port[XEN_VIRQ_TIMER];
+	u32 i;
+
+	seq_printf(m, "xen vcpu %u: vcpu_info %s", xv->id,
+		   xv->vi_reg ? "registered" : "shared_info");
+	if (vi)
+		seq_printf(m, " upcall_pending %u upcall_mask %u pending_sel %#llx",
+			   vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
+			   vi->evtchn_pending_sel);
+	seq_printf(m, "\n  timer: armed %d deadline %+lld ns hrtimer %s",
+		   xv->timer_armed, xv->timer_armed ?
+		   (s64)(xv->timer_deadline - now) : 0LL,
+		   hrtimer_active(t) ? "active" : "idle");
+	if (hrtimer_active(t))
+		seq_printf(m, " in %lld ns", ktime_to_ns(hrtimer_get_remaining(t)));
+	if (tport)
+		seq_printf(m, " virq port %u pending %d masked %d",
+			   tport, hx_xen_test(tport, xvm->shinfo->evtchn_pending),
+			   hx_xen_test(tport, xvm->shinfo->evtchn_mask));
+	seq_printf(m, "\n  blocked %d poll_woken %d poll_deadline %+lld ns ports",
+		   xv->blocked, xv->poll_woken,
+		   xv->poll_deadline ? (s64)(xv->poll_deadline - now) : 0LL);
+	for (i = 0; i < xv->nr_poll && i < XEN_POLL_MAX_PORTS; i++)
+		seq_printf(m, " %u", xv->poll_ports[i]);
+	seq_puts(m, "\n");
+}
+
+void hx_xen_debug_show(struct seq_file *m, struct hx_vm *vm)
+{
+	struct hx_xen_gvm *g = hx_xen_gvm(vm);
+	struct hx_xen_vm *xvm;
+	unsigned long fl;
+	unsigned int i;
+	u32 p;
+	u64 now;
+
+	if (!g)
+		return;
+	xvm = g->xvm;
+	now = hx_xen_now_ns(xvm);
+	spin_lock_irqsave(&xvm->lock, fl);
+	seq_printf(m, "xen: now %llu ns callback_vector %#x nr_blocked %u\n",
+		   now, xvm->callback_vector, xvm->nr_blocked);
+	for (i = 0; i < HX_MAX_VCPUS; i++) {
+		struct hx_vcpu *v = READ_ONCE(vm->vcpus[i]);
+		struct hx_xen_gvcpu *gv = v ? hx_xen_gvcpu(v) : NULL;
+
+		if (gv)
+			debug_show_vcpu(m, xvm, gv, now);
+	}
+	seq_puts(m, "xen pending ports (port:vcpu, m = masked):");
+	for (p = 1; p < XEN_NR_EVTCHN_2L; p++)
+		if (hx_xen_test(p, xvm->shinfo->evtchn_pending))
+			seq_printf(m, " %u:%u%s", p, xvm->ports[p].notify_vcpu,
+				   hx_xen_test(p, xvm->shinfo->evtchn_mask) ?
+				   "m" : "");
+	seq_puts(m, "\n");
+	spin_unlock_irqrestore(&xvm->lock, fl);
 }

@@ -729,6 +729,22 @@ static void svm_request_irq_window(struct hx_vcpu *vcpu, bool on)
 	}
 }
 
+/*
+ * A virtual interrupt the CPU takes by itself when guest IF=1 and no
+ * shadow [APM 15.21.4]: V_IRQ with the vector, the TPR check off, and
+ * no VINTR intercept (which would exit instead of delivering).  The CPU
+ * clears V_IRQ when it takes the interrupt; run.c offers it again at the
+ * next entry while it is still pending.
+ */
+static void svm_offer_irq(struct hx_vcpu *vcpu, u8 vector)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+
+	vmcb->control.int_vector = vector;
+	vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK;
+	svm_clr_intercept(vmcb, INTERCEPT_VINTR);
+}
+
 static void svm_clear_int_shadow(struct hx_vcpu *vcpu)
 {
 	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
@@ -779,6 +795,7 @@ const struct hx_backend_ops svm_backend_ops = {
 	.inject_irq = svm_inject_irq,
 	.inject_exception = svm_inject_exception,
 	.request_irq_window = svm_request_irq_window,
+	.offer_irq = svm_offer_irq,
 	.clear_int_shadow = svm_clear_int_shadow,
 	.get_cpl = svm_get_cpl,
 	.npt_table_pte = svm_npt_table_pte,

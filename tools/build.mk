@@ -42,5 +42,16 @@ UNIT_SRCS += $(TOOLS_LIB_SRCS) monitor/ctl.c monitor/ctl_console.c
 GUEST_INITRAMFS := $(BUILD)/guest/initramfs.cpio.gz
 .PHONY: guest
 guest: $(GUEST_INITRAMFS)
-$(GUEST_INITRAMFS): tools/mkguest.sh | e2e-kernel
+$(GUEST_INITRAMFS): tools/mkguest.sh tools/guest-init.sh tools/copy-kmods.sh | e2e-kernel
 	$(Q)tools/mkguest.sh $(BUILD)/guest
+
+# The Debian root disk (tools/mkrootfs.sh, docs/guest.md):
+# build/rootfs/rootfs.img, rebuilt only when its package list, the kernel
+# or tools/rootfs/ change; DEMO=debian and 65-blk-debian boot it.
+# rootfs-check boots it under plain QEMU, without hxen (tools/check-rootfs.sh).
+.PHONY: rootfs rootfs-check
+rootfs: e2e-kernel
+	$(Q)bash tools/deps.sh rootfs </dev/null
+	$(Q)BUILD=$(BUILD) tools/mkrootfs.sh $(BUILD)/rootfs
+rootfs-check: rootfs guest
+	$(Q)BUILD=$(BUILD) tools/check-rootfs.sh $(BUILD)/rootfs/rootfs.img

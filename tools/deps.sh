@@ -11,8 +11,9 @@
 #
 #   GROUP: build (compilers, libraries), kmod (headers of the running kernel
 #   where Debian has them), e2e (emulators, busybox, the headers of the
-#   kernel the emulated host boots), deb (debhelper, dh-dkms, lintian), all
-#   (default: build e2e).  --check only lists what is missing (exit 1 if
+#   kernel the emulated host boots; includes rootfs), rootfs (mmdebstrap,
+#   e2fsprogs: the Debian root disk, make rootfs), deb (debhelper,
+#   dh-dkms, lintian), all (default: build e2e).  --check only lists what is missing (exit 1 if
 #   anything is).
 #
 # Adding a package: append it to the group below, with a word on why.
@@ -39,6 +40,14 @@ E2E_PKGS=(
 	util-linux procps	# flock, setsid; ps (the harness kills by PID)
 	dkms			# make install registers the module source
 )
+# The Debian root disk of the bundled guest (make rootfs, tools/mkrootfs.sh)
+ROOTFS_PKGS=(
+	mmdebstrap		# the root file system from the apt sources
+	e2fsprogs		# mke2fs -d: the ext4 image without a loop mount
+	kmod			# depmod for the kernel modules in the image
+	fakeroot fakechroot	# as a user: owners, device nodes, mmdebstrap's fakechroot mode
+	qemu-system-x86		# make rootfs-check boots it under plain QEMU
+)
 DEB_PKGS=(
 	dpkg-dev debhelper dh-dkms dkms lintian fakeroot
 )
@@ -48,10 +57,10 @@ groups=()
 for a in "$@"; do
 	case $a in
 	--check) check_only=1 ;;
-	-h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	build|kmod|e2e|deb) groups+=("$a") ;;
+	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	build|kmod|e2e|rootfs|deb) groups+=("$a") ;;
 	all) groups+=(build e2e) ;;
-	*) echo "deps: unknown group '$a' (build, kmod, e2e, deb, all)" >&2; exit 2 ;;
+	*) echo "deps: unknown group '$a' (build, kmod, e2e, rootfs, deb, all)" >&2; exit 2 ;;
 	esac
 done
 [ ${#groups[@]} -gt 0 ] || groups=(build e2e)
@@ -115,9 +124,12 @@ wanted() {
 		case $g in
 		build) printf '%s\n' "${BUILD_PKGS[@]}" ;;
 		deb) printf '%s\n' "${DEB_PKGS[@]}" ;;
+		rootfs) printf '%s\n' "${ROOTFS_PKGS[@]}" ;;
 		kmod) running_headers_pkg ;;
 		e2e)
-			printf '%s\n' "${E2E_PKGS[@]}"
+			# the Debian root disk too: run.sh builds it for the
+			# scenarios that boot it (tests/e2e/disk.sh)
+			printf '%s\n' "${E2E_PKGS[@]}" "${ROOTFS_PKGS[@]}"
 			hdr=$(headers_pkg)
 			if [ -z "$hdr" ]; then
 				echo "deps: cannot resolve linux-headers-amd64 from the apt lists;" \

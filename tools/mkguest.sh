@@ -6,13 +6,22 @@
 #
 #   tools/mkguest.sh [OUTDIR]          default OUTDIR: build/guest
 #
-#   OUTDIR/initramfs.cpio.gz  busybox init; /init -> busybox, rcS mounts
-#                             proc/sys/dev, prints the banner, then a shell
-#                             runs on hvc0 (respawned); `poweroff` and
-#                             `reboot` work through busybox init
+#   OUTDIR/initramfs.cpio.gz  busybox init; rcS mounts proc/sys/dev, prints
+#                             the banner, then a shell runs on hvc0
+#                             (respawned); `poweroff` and `reboot` work
+#                             through busybox init.  With root=/dev/... on
+#                             the command line, /init (tools/guest-init.sh)
+#                             loads the disk modules, mounts the root disk
+#                             and switch_roots to its /sbin/init instead
+#   OUTDIR/disk-modules.cpio.gz  the Debian kernel's xen-blkfront, ext4 (and
+#                             what they need) and virtio_blk, in
+#                             /lib/modules/disk/ with a load order
+#   OUTDIR/initramfs-disk.cpio.gz  the two above, concatenated: the ramdisk
+#                             for booting a root disk (tools/mkrootfs.sh)
 #   OUTDIR/vmlinuz            the kernel tests/e2e/fetch-kernel.sh cached
 #                             (the emulated host's own image)
 #   OUTDIR/cmdline            the command line the demo and scenarios use
+#   OUTDIR/cmdline-disk       the same with root=/dev/xvda (DEMO=debian)
 #   OUTDIR/manifest           versions and checksums
 #
 # Reproducible: every file gets mtime SOURCE_DATE_EPOCH (default: a fixed
@@ -33,15 +42,16 @@ ldd "$bb" >/dev/null 2>&1 && die "$bb is dynamically linked: install busybox-sta
 command -v cpio >/dev/null || die "cpio missing: apt-get install cpio"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/hxen-guest.XXXXXX")
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$root.mods"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/init.d,mnt}
 cp "$bb" "$root/bin/busybox"
 for a in $("$root/bin/busybox" --list-full | LC_ALL=C sort); do
 	[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
 done
-# busybox picks the applet from argv[0]: /init runs "init"
-ln -s /bin/busybox "$root/init"
+# /init: the root disk when root= says so, else busybox init (which picks
+# the applet from argv[0]: /sbin/init runs "init")
+install -m 755 "$top/tools/guest-init.sh" "$root/init"
 
 cat > "$root/etc/inittab" <<'INITTAB'
 ::sysinit:/etc/init.d/rcS
@@ -70,29 +80,49 @@ PROFILE
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 
+# pack DIR OUT: a reproducible gzip'd newc cpio of DIR
+pack() {
+	find "$1" -exec touch -h -d "@$epoch" {} +
+	(cd "$1" && find . -print | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --reproducible --quiet) |
+		gzip -9 -n > "$2.tmp"
+	mv "$2.tmp" "$2"
+}
 mkdir -p "$out"
-find "$root" -exec touch -h -d "@$epoch" {} +
-(cd "$root" && find . -print | LC_ALL=C sort |
-	cpio -o -H newc -R 0:0 --reproducible --quiet) |
-	gzip -9 -n > "$out/initramfs.cpio.gz.tmp"
-mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
+pack "$root" "$out/initramfs.cpio.gz"
 
-# The guest kernel: Debian's, as cached by the e2e harness.
-kernel=$top/build/e2e/kernel/vmlinuz
-if [ ! -e "$kernel" ]; then
+# The kernel's modules for a root disk: Xen's block frontend (virtio's for
+# checks under plain QEMU, tools/check-rootfs.sh), ext4 and the crc32c it
+# checks metadata with.  A second archive: the kernel unpacks both when
+# they are concatenated, and the busybox initramfs stays as small as it was.
+kernel=$top/build/e2e/kernel
+if [ ! -e "$kernel/vmlinuz" ]; then
 	BUILD=$top/build "$top/tests/e2e/fetch-kernel.sh" >/dev/null ||
 		die "cannot fetch the Debian kernel (tests/e2e/fetch-kernel.sh)"
 fi
-cp -L "$kernel" "$out/vmlinuz.tmp"
+mroot=$root.mods
+mkdir -p "$mroot/lib/modules"
+"$top/tools/copy-kmods.sh" "$kernel/modules" "$mroot/lib/modules/disk" \
+	xen-blkfront ext4 crc32c_generic crc32c-intel virtio_pci virtio_blk ||
+	die "cannot copy the disk modules from $kernel/modules"
+pack "$mroot" "$out/disk-modules.cpio.gz"
+rm -rf "$mroot"
+cat "$out/initramfs.cpio.gz" "$out/disk-modules.cpio.gz" > "$out/initramfs-disk.cpio.gz.tmp"
+mv "$out/initramfs-disk.cpio.gz.tmp" "$out/initramfs-disk.cpio.gz"
+
+# The guest kernel: Debian's, as cached by the e2e harness.
+cp -L "$kernel/vmlinuz" "$out/vmlinuz.tmp"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 
 echo "console=hvc0 earlyprintk=ttyS0 panic=-1 xen.fifo_events=0" > "$out/cmdline"
+echo "$(cat "$out/cmdline") root=/dev/xvda ro" > "$out/cmdline-disk"
 
 {
 	echo "busybox: $(dpkg-query -W -f='${Package} ${Version}' busybox-static 2>/dev/null || "$bb" | head -n1)"
 	echo "kernel: $(cat "$top/build/e2e/kernel/version" 2>/dev/null || echo unknown)"
 	echo "SOURCE_DATE_EPOCH: $epoch"
-	(cd "$out" && sha256sum initramfs.cpio.gz vmlinuz)
+	(cd "$out" && sha256sum initramfs.cpio.gz disk-modules.cpio.gz vmlinuz)
 } > "$out/manifest"
-echo "mkguest: ${out#$top/}/initramfs.cpio.gz ($(( $(stat -c %s "$out/initramfs.cpio.gz") / 1024 )) KiB)," \
+echo "mkguest: ${out#"$top"/}/initramfs.cpio.gz ($(( $(stat -c %s "$out/initramfs.cpio.gz") / 1024 )) KiB)," \
+     "disk-modules.cpio.gz ($(( $(stat -c %s "$out/disk-modules.cpio.gz") / 1024 )) KiB)," \
      "vmlinuz ($(( $(stat -c %s "$out/vmlinuz") / 1024 )) KiB)"

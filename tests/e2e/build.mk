@@ -3,7 +3,7 @@
 # docs/testing.md)
 #
 #   make e2e [HOST=svm|vmx|all] [SCENARIOS="testguest kill"]
-#   make demo [DEMO=linux|testguest]
+#   make demo [DEMO=linux|debian|testguest]
 #   make bench
 
 HOST		?= svm
@@ -54,12 +54,14 @@ e2e: deps
 
 # Like `make check`, `make demo` first installs what a fresh Debian 12
 # machine lacks (tools/deps.sh; stdin stays for the guest's console).
+# DEMO=debian also builds the Debian root disk (make rootfs, cached).
+DEMO_PREP := $(if $(filter debian,$(DEMO)),rootfs)
 demo: deps
 	$(Q)if [ -e /proc/modules ] && grep -qwE 'svm|vmx' /proc/cpuinfo; then \
 		bash tools/deps.sh kmod </dev/null && \
-		$(E2E_PREP) real-all kmod guest; \
+		$(E2E_PREP) real-all kmod guest $(DEMO_PREP); \
 	else \
-		$(E2E_PREP) real-all e2e-kmod guest; \
+		$(E2E_PREP) real-all e2e-kmod guest $(DEMO_PREP); \
 	fi
 	$(Q)BUILD=$(BUILD) DEMO=$(DEMO) tests/e2e/demo.sh
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo [DEMO=linux|testguest]: run one guest under hxen with its
-# console on this terminal.
+# make demo [DEMO=linux|debian|testguest]: run one guest under hxen with
+# its console on this terminal.
 #
 # Natively when this machine can load hxen.ko (/proc/modules exists and
 # the CPU has svm or vmx); otherwise inside the emulated host (QEMU TCG
@@ -12,14 +12,30 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/e2e/svm-cpu.sh"
+. "$top/tests/e2e/disk.sh"
 build=${BUILD:-build}
 [[ "$build" = /* ]] || build=$top/$build
 demo=${DEMO:-linux}
 [ -f "$top/tests/e2e/demos/$demo.sh" ] ||
 	{ echo "demo: unknown DEMO=$demo (have: $(cd "$top/tests/e2e/demos" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
 
+# DEMO=debian boots the Debian root disk (tools/mkrootfs.sh, cached), and
+# waits for root's prompt on hvc0 before it feeds piped input.
+if [ "$demo" = debian ]; then
+	DEMO_READY=${DEMO_READY:-root@hxen-debian:}
+	rootfs_disk "$build" || exit 1
+fi
+
 if [ -e /proc/modules ] && grep -qwE 'svm|vmx' /proc/cpuinfo; then
 	echo "demo: running natively on this machine"
+	# The guest writes to a working copy, not to the cached image.
+	if [ "$demo" = debian ]; then
+		export HX_DEBIAN_DISK=$build/rootfs/demo.img
+		if [ ! -f "$HX_DEBIAN_DISK" ] || [ "$build/rootfs/rootfs.img" -nt "$HX_DEBIAN_DISK" ]; then
+			cp --sparse=always "$build/rootfs/rootfs.img" "$HX_DEBIAN_DISK"
+		fi
+		echo "demo: the guest's disk is ${HX_DEBIAN_DISK#"$top"/} (a copy of rootfs.img; rm it to start afresh)"
+	fi
 	if [ ! -c /dev/hxen ]; then
 		[ "$(id -u)" = 0 ] || { echo "demo: hxen.ko is not loaded; run as root (or: sudo insmod kmod/hxen.ko)" >&2; exit 1; }
 		insmod "$top/kmod/hxen.ko"
@@ -44,7 +60,7 @@ run_qemu() {
 	qemu-system-x86_64 -accel tcg,thread=single -cpu "$svm_cpu" -smp "${E2E_SMP:-2}" \
 	-m "${E2E_MEM:-1024}" -nodefaults -display none -no-reboot \
 	-chardev "$1" -serial chardev:con \
-	-kernel "$build/e2e/kernel/vmlinuz" -initrd "$initrd" \
+	-kernel "$build/e2e/kernel/vmlinuz" -initrd "$initrd" "${qemu_disk[@]}" \
 	-append "console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=demo e2e_demo=$demo e2e_host=svm e2e_scale=1"
 }
 

@@ -142,3 +142,28 @@ hx_wait_char() {
 	done
 	[ -c "$1" ]
 }
+
+# e2e_disk NAME: prints the block device (/dev/vdX) of the disk that
+# run.sh or demo.sh attached to the emulated host for "# e2e-disk: NAME"
+# (tests/e2e/disk.sh: virtio-blk, serial hxen-NAME), loading virtio-blk
+# first; fails when there is none (the reason on stderr: stdout is the
+# caller's).  Use: dev=$(e2e_disk rootfs) || exit 1
+e2e_disk() {
+	[ -f /e2e/modules/disk/order ] || fail "no virtio-blk modules in the initramfs (mkinitramfs.sh)" >&2
+	for _m in $(cat /e2e/modules/disk/order); do
+		grep -q "^$(echo "$_m" | tr - _) " /proc/modules ||
+			insmod "/e2e/modules/disk/$_m.ko" || fail "insmod $_m failed (see dmesg)" >&2
+	done
+	_i=0
+	while [ $_i -lt 100 ]; do
+		for _s in /sys/block/vd*/serial; do
+			[ -f "$_s" ] && [ "$(cat "$_s")" = "hxen-$1" ] || continue
+			_d=${_s%/serial}
+			echo "/dev/${_d##*/}"
+			return 0
+		done
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "no disk hxen-$1 in the emulated host: run.sh attaches it for scenarios with '# e2e-disk: $1' (svm host only)" >&2
+}

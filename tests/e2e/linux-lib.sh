@@ -11,6 +11,10 @@
 #   lx_ready [TRIES]                wait until the shell answers
 #   lx_finish SECONDS               wait for the monitor; sets LX_RC
 #   lx_stop                         kill the monitor (cleanup)
+#   lx_systemd SECONDS              the root disk's boot report (6x-*debian*)
+#
+# LX_RAMDISK and LX_CMDLINE replace the bundled guest's initramfs and
+# command line (65-blk-debian boots the root disk), LX_APPEND adds to it.
 
 LX_G=$E2E_GUESTS/linux
 LX_OUT=/tmp/$E2E_NAME.out
@@ -20,12 +24,13 @@ LX_RC=
 
 lx_start() {
 	need_dev
-	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_G/initramfs.cpio.gz"
+	LX_RAMDISK=${LX_RAMDISK:-$LX_G/initramfs.cpio.gz}
+	need "$E2E_BIN/hxen-monitor" "$LX_G/vmlinuz" "$LX_RAMDISK"
 	rm -f "$LX_IN" "$LX_OUT"
 	mkfifo "$LX_IN" || fail "mkfifo $LX_IN"
 	"$E2E_BIN/hxen-monitor" --memory "${LX_MEM:-256M}" \
-		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_G/initramfs.cpio.gz" \
-		--cmdline "$(cat "$LX_G/cmdline") ${LX_APPEND:-}" \
+		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_RAMDISK" \
+		--cmdline "${LX_CMDLINE:-$(cat "$LX_G/cmdline")} ${LX_APPEND:-}" \
 		--serial stdio --console stdio "$@" \
 		< "$LX_IN" > "$LX_OUT" 2>&1 &
 	LX_PID=$!
@@ -91,15 +96,31 @@ lx_stop() {
 
 # lx_boot: start and wait for the shell prompt, or fail with the last
 # console lines (how far the boot got).
+# lx_state: the module's view of every live VM (kmod/hx_debugfs.c), twice
+# a second apart, for a guest that hangs: what each vCPU waits for.
+lx_state() {
+	[ -d /sys/kernel/debug/hxen ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	for _r in 1 2; do
+		for _f in /sys/kernel/debug/hxen/vm*; do
+			[ -f "$_f" ] || continue
+			echo "# hxen state ($_r) ${_f##*/}:"
+			sed 's/^/#   /' "$_f"
+		done
+		[ $_r = 2 ] || sleep 1
+	done
+}
+
 lx_boot() {
 	lx_start "$@"
 	if ! lx_wait 'hxen-guest: Linux' $(( ${LX_BOOT_TIMEOUT:-300} * ${E2E_SCALE:-1} )); then
 		lx_show 40
+		lx_state
 		lx_stop
 		fail "guest did not reach its init within ${LX_BOOT_TIMEOUT:-300} s; last line: $(tail -n1 "$LX_OUT")"
 	fi
 	note "guest booted to init in $(( $(date +%s) - LX_T0 )) s"
-	lx_ready || { lx_show 20; lx_stop; fail "the shell on hvc0 does not answer"; }
+	lx_ready || { lx_show 20; lx_state; lx_stop; fail "the shell on hvc0 does not answer"; }
 }
 
 # lx_ready: ask until the shell on hvc0 answers (it may not be reading
@@ -115,4 +136,21 @@ lx_ready() {
 		_i=$((_i + 1))
 	done
 	return 1
+}
+
+# lx_systemd SECONDS: wait for the report of the Debian root disk's
+# hxen-test.service (hxen.test= on the command line, docs/guest.md), print
+# it, set LX_STATE; fail unless systemd says running or degraded.
+lx_systemd() {
+	lx_wait '@@HXEN-TEST state=' "$1" ||
+		{ lx_show 80; lx_stop; fail "systemd did not finish booting within $1 s; last line: $(tail -n1 "$LX_OUT")"; }
+	# the failed units and systemd-analyze's line follow
+	lx_wait '@@HXEN-TEST Startup' 30
+	grep -a '@@HXEN-TEST' "$LX_OUT" | sed 's/.*@@HXEN-TEST/# @@HXEN-TEST/'
+	LX_STATE=$(sed -n 's/.*@@HXEN-TEST state=\([a-z-]*\).*/\1/p' "$LX_OUT" | head -n1)
+	note "systemd: $LX_STATE after $(( $(date +%s) - LX_T0 )) s"
+	case $LX_STATE in
+	running|degraded) ;;
+	*) lx_show 40; lx_stop; fail "systemctl is-system-running: '$LX_STATE'" ;;
+	esac
 }

@@ -14,6 +14,7 @@
 #   /e2e/modules/hxen.ko      the module (HXEN_KO=, else found in the tree)
 #   /e2e/modules/kvm/*.ko     Debian's KVM modules (bench, 54-kvm-coexist), in
 #                             load order (/e2e/modules/kvm/order)
+#   /e2e/modules/disk/*.ko    virtio-blk, for the disk of "# e2e-disk:" scenarios
 #   /opt/hxen/bin/*           build/bin/* (+ their shared libraries at the
 #                             paths ldd reports, copied with cp -L)
 #   /opt/hxen/guests/*        build/pvdrivers/* guest images (top level)
@@ -79,22 +80,12 @@ fi
 # Debian's KVM modules and their dependencies, for the QEMU+KVM comparison
 # (bench) and the coexistence scenario (54-kvm-coexist): about 1 MB.
 if [ -d "$kernel/modules/kernel" ]; then
-	mods=$kernel/modules/kernel
-	mkdir -p "$root/e2e/modules/kvm"
-	: > "$root/e2e/modules/kvm/order"
-	add_mod() {	# add_mod NAME: dependencies first
-		local f dep
-		grep -qx "$1" "$root/e2e/modules/kvm/order" && return 0
-		f=$(find "$mods" -name "$1.ko" -print -quit)
-		[ -n "$f" ] || die "module $1 not in $mods (run tests/e2e/fetch-kernel.sh)"
-		for dep in $(tr '\0' '\n' < "$f" | sed -n 's/^depends=//p' | tr ',' ' '); do
-			add_mod "$dep"
-		done
-		cp "$f" "$root/e2e/modules/kvm/"
-		strip --strip-debug "$root/e2e/modules/kvm/$1.ko"
-		echo "$1" >> "$root/e2e/modules/kvm/order"
-	}
-	for m in irqbypass kvm kvm-amd kvm-intel; do add_mod "$m"; done
+	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/kvm" \
+		irqbypass kvm kvm-amd kvm-intel || die "cannot copy the KVM modules"
+	# virtio-blk: the disk run.sh attaches for scenarios that ask for one
+	# ("# e2e-disk:", e.g. the Debian root disk for 65-blk-debian).
+	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/disk" \
+		virtio_pci virtio_blk || die "cannot copy the virtio-blk modules"
 fi
 
 # user space of the tree, with the shared libraries it needs
@@ -115,6 +106,7 @@ if [ "${E2E_KVM:-0}" = 1 ]; then
 		copy_lib "$lib"
 	done
 	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		 /usr/share/qemu/pvh.bin /usr/share/qemu/bios-microvm.bin \
 		 /usr/share/qemu/kvmvapic.bin; do
 		[ -e "$f" ] || die "$f missing (apt-get install qemu-system-x86 seabios)"
 		cp -L "$f" "$root$f"
@@ -142,6 +134,12 @@ if [ -f "$build/guest/initramfs.cpio.gz" ] && [ -f "$build/guest/vmlinuz" ]; the
 	mkdir -p "$root/opt/hxen/guests/linux"
 	cp -L "$build/guest/vmlinuz" "$build/guest/initramfs.cpio.gz" \
 		"$build/guest/cmdline" "$root/opt/hxen/guests/linux/"
+	# for the root disk (DEMO=debian, 65-blk-debian): the guest's disk
+	# modules and command line; the scenario concatenates the initramfs
+	# (the kernel unpacks both), so the busybox part is packed only once
+	for f in disk-modules.cpio.gz cmdline-disk; do
+		[ -f "$build/guest/$f" ] && cp -L "$build/guest/$f" "$root/opt/hxen/guests/linux/"
+	done
 fi
 
 # A flat guest that spins forever (jmp $), for the kill scenario.

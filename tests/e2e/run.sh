@@ -35,6 +35,7 @@ build=${BUILD:-build}
 e2e=$build/e2e
 here=$top/tests/e2e
 . "$here/svm-cpu.sh"
+. "$here/disk.sh"
 
 host=${1:-svm}
 [ $# -gt 0 ] && shift
@@ -199,7 +200,7 @@ boot_svm() {
 		qemu-system-x86_64 -accel tcg,thread=single -cpu "$svm_cpu" -smp "$smp" -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$dir/serial.raw" \
-		-kernel "$vmlinuz" -initrd "$initrd" \
+		-kernel "$vmlinuz" -initrd "$initrd" "${qemu_disk[@]}" \
 		-append "$append_base $append_run e2e_host=svm e2e_scale=1"
 }
 
@@ -251,6 +252,16 @@ run_host() {
 	checks=(insmod "${list[@]}" rmmod)
 	[ "$mode" = bench ] && checks=(insmod bench rmmod)
 	append_run="e2e_run=$(IFS=,; echo "${list[*]}")"
+	# Disks ("# e2e-disk: rootfs", tests/e2e/disk.sh): QEMU only so far.
+	qemu_disk=()
+	disks=$(for s in "${list[@]}"; do scenario_disks "$here/scenarios/$s.sh"; done | sort -u)
+	for d in $disks; do
+		case $h:$d in
+		svm:rootfs|svm:rootfs-cpio) rootfs_disk "$build" "$d" ||
+			echo "  the $d disk cannot be built: scenarios that need it will fail" ;;
+		*) echo "  note: $h host: no disk '$d' (only the svm host has disks): scenarios that need it will fail" ;;
+		esac
+	done
 	mkdir -p "$dir"
 	rm -f "$dir/serial.raw" "$dir/serial.log"
 	case $h in

@@ -20,6 +20,7 @@ while [ $i -le "$n" ]; do
 	if ! lx_wait 'hxen-guest: Linux' 120 || ! lx_ready; then
 		# all of it: the first oops is what matters
 		guest_prefix < "$LX_OUT"
+		lx_state
 		lx_stop
 		fail "boot $i of $n ($v vCPUs) did not reach the shell"
 	fi
