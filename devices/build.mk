@@ -6,3 +6,12 @@
 # The host-independent ones are also unit-tested:
 UNIT_SRCS += devices/dev.c devices/uart8250_core.c devices/dev_testdev.c
 UNIT_SRCS += devices/be_console_ring.c devices/be_console.c devices/be_xenstore.c
+
+# Disk images (devices/disk.h): raw and qcow2, io_uring or a thread pool.
+# The monitor links them with every devices/*.c; hxen disk (tools/) and
+# the unit tests link DISK_SRCS.
+DISK_SRCS := $(wildcard devices/disk*.c)
+DISK_LIBS := -luring -lz -lpthread
+MON_LIBS += $(DISK_LIBS)
+UNIT_SRCS += $(DISK_SRCS)
+UNIT_LIBS += $(DISK_LIBS)

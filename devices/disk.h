@@ -69,7 +69,20 @@ struct disk *disk_open(const char *path, const struct disk_opts *opts,
 		       char *err, size_t errlen);
 void disk_close(struct disk *d);	/* waits for requests in flight */
 void disk_get_info(const struct disk *d, struct disk_info *info);
+/* The next image of a backing chain (opened read-only), or NULL. */
+const struct disk *disk_backing(const struct disk *d);
+/*
+ * Returns 0 when done() has run (a request failing validation: -EINVAL
+ * misaligned or bad op, -EIO past the end, -EROFS writing a read-only
+ * disk) or will run; -EINVAL, without calling anything, only when @req
+ * or its done() is NULL.
+ */
 int disk_submit(struct disk *d, struct disk_req *req);
+/*
+ * disk_submit() of @n requests as one batch (io_uring: one system call);
+ * -EINVAL if any had no done() (the others are submitted).
+ */
+int disk_submitv(struct disk *d, struct disk_req *const *reqs, int n);
 /* Waits until every request submitted so far has completed. */
 void disk_drain(struct disk *d);
 
@@ -77,10 +90,27 @@ void disk_drain(struct disk *d);
 int disk_pread(struct disk *d, void *buf, size_t len, uint64_t offset);
 int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t offset);
 int disk_flush(struct disk *d);
+/*
+ * DISK_DISCARD of [offset, offset + len), waited for.  qcow2 frees whole
+ * clusters only (info.cluster_size is the granularity to advertise);
+ * the rest of a partly covered cluster keeps its data.
+ */
+int disk_discard(struct disk *d, uint64_t offset, uint64_t len);
 
-/* Creates a new image: @format "raw" or "qcow2"; @backing may be NULL. */
+/*
+ * Creates a new image: @format "raw" or "qcow2" (NULL: qcow2 with a
+ * backing file, else raw); @backing may be NULL.  With a backing file, a
+ * @size of 0 takes the backing file's size.  An existing @path is never
+ * overwritten.
+ */
 int disk_create(const char *path, const char *format, uint64_t size,
 		const char *backing, const char *backing_format,
 		char *err, size_t errlen);
+
+/* The path it was opened with (a backing file's: resolved). */
+const char *disk_path(const struct disk *d);
+
+/* "10G", "512M", "1048576": bytes, with K/M/G/T (powers of 1024). */
+int disk_parse_size(const char *s, uint64_t *bytes);
 
 #endif
