@@ -6,3 +6,5 @@
 # The host-independent ones are also unit-tested:
 UNIT_SRCS += devices/dev.c devices/uart8250_core.c devices/dev_testdev.c
 UNIT_SRCS += devices/be_console_ring.c devices/be_console.c devices/be_xenstore.c
+UNIT_SRCS += devices/be_core.c devices/be_worker.c devices/be_xenbus.c \
+	     devices/be_grant.c devices/be_ring.c
