@@ -8,3 +8,12 @@ UNIT_SRCS += devices/dev.c devices/uart8250_core.c devices/dev_testdev.c
 UNIT_SRCS += devices/be_console_ring.c devices/be_console.c devices/be_xenstore.c
 UNIT_SRCS += devices/be_core.c devices/be_worker.c devices/be_xenbus.c \
 	     devices/be_grant.c devices/be_ring.c
+
+# Disk images (devices/disk.h): raw and qcow2, io_uring or a thread pool.
+# The monitor links them with every devices/*.c; hxen disk (tools/) and
+# the unit tests link DISK_SRCS.
+DISK_SRCS := $(wildcard devices/disk*.c)
+DISK_LIBS := -luring -lz -lpthread
+MON_LIBS += $(DISK_LIBS)
+UNIT_SRCS += $(DISK_SRCS)
+UNIT_LIBS += $(DISK_LIBS)

@@ -69,6 +69,12 @@ struct disk *disk_open(const char *path, const struct disk_opts *opts,
 		       char *err, size_t errlen);
 void disk_close(struct disk *d);	/* waits for requests in flight */
 void disk_get_info(const struct disk *d, struct disk_info *info);
+/*
+ * Returns 0 when done() has run (a request failing validation: -EINVAL
+ * misaligned or bad op, -EIO past the end, -EROFS writing a read-only
+ * disk) or will run; -EINVAL, without calling anything, only when @req
+ * or its done() is NULL.
+ */
 int disk_submit(struct disk *d, struct disk_req *req);
 /* Waits until every request submitted so far has completed. */
 void disk_drain(struct disk *d);
@@ -77,6 +83,8 @@ void disk_drain(struct disk *d);
 int disk_pread(struct disk *d, void *buf, size_t len, uint64_t offset);
 int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t offset);
 int disk_flush(struct disk *d);
+/* DISK_DISCARD of [offset, offset + len), waited for. */
+int disk_discard(struct disk *d, uint64_t offset, uint64_t len);
 
 /* Creates a new image: @format "raw" or "qcow2"; @backing may be NULL. */
 int disk_create(const char *path, const char *format, uint64_t size,
