@@ -35,9 +35,11 @@ int be_ring_init(struct be_ring *r, void *shared, size_t bytes,
 int be_ring_pending(const struct be_ring *r)
 {
 	uint32_t prod = __atomic_load_n(&r->s->req_prod, __ATOMIC_ACQUIRE);
+	/* responses are produced on completion threads */
+	uint32_t rsp = __atomic_load_n(&r->rsp_prod_pvt, __ATOMIC_ACQUIRE);
 
 	/* more outstanding than slots: garbage or a hostile guest */
-	if (prod - r->rsp_prod_pvt > r->size ||
+	if (prod - rsp > r->size ||
 	    prod - r->req_cons > r->size)
 		return -1;
 	return prod - r->req_cons;
@@ -64,7 +66,8 @@ int be_ring_final_check(struct be_ring *r)
 
 void *be_ring_rsp_slot(struct be_ring *r)
 {
-	uint32_t i = r->rsp_prod_pvt++ & (r->size - 1);
+	uint32_t i = __atomic_fetch_add(&r->rsp_prod_pvt, 1, __ATOMIC_RELEASE) &
+		     (r->size - 1);
 
 	return r->s->ring + (size_t)i * r->ent_size;
 }
