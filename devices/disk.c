@@ -33,6 +33,23 @@ void disk_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Problems found while running (a corrupt table): one line on stderr. */
+void disk_log(const struct disk *d, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "hxen: disk %s: %s\n", d->path, msg);
+}
+
+const struct disk *disk_backing(const struct disk *d)
+{
+	return d->backing;
+}
+
 uint64_t disk_iov_len(const struct iovec *iov, int iovcnt)
 {
 	uint64_t n = 0;
@@ -91,6 +108,8 @@ static int open_file(const char *path, const struct disk_opts *opts,
 		disk_errf(err, errlen, "%s: %s", path, strerror(e));
 		return -e;
 	}
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
 	if (S_ISBLK(st.st_mode)) {
 		d->blkdev = true;
 		if (ioctl(d->fd, BLKGETSIZE64, &d->size) < 0) {
@@ -111,8 +130,30 @@ static int open_file(const char *path, const struct disk_opts *opts,
 	return 0;
 }
 
-struct disk *disk_open_depth(const char *path, const struct disk_opts *opts,
-			     int depth, char *err, size_t errlen)
+/* A backing file that is one of its own overlays would recurse forever. */
+static int check_chain(const struct disk *d, char *err, size_t errlen)
+{
+	for (const struct disk *p = d->parent; p; p = p->parent) {
+		if (p->dev == d->dev && p->ino == d->ino) {
+			disk_errf(err, errlen, "%s: the backing chain loops: "
+				  "%s is a backing file of itself; fix the "
+				  "chain with 'qemu-img rebase'", p->path,
+				  d->path);
+			return -ELOOP;
+		}
+	}
+	if (d->depth > DISK_MAX_DEPTH) {
+		disk_errf(err, errlen, "%s: the backing chain is deeper than "
+			  "%d images; flatten it with 'qemu-img convert'",
+			  d->path, DISK_MAX_DEPTH);
+		return -ELOOP;
+	}
+	return 0;
+}
+
+struct disk *disk_open_backing(const char *path, const struct disk_opts *opts,
+			       const struct disk *parent, char *err,
+			       size_t errlen)
 {
 	const char *fname;
 	struct disk *d;
@@ -126,10 +167,13 @@ struct disk *disk_open_depth(const char *path, const struct disk_opts *opts,
 	}
 	d->readonly = opts->readonly;
 	d->no_lock = opts->no_lock;
-	d->depth = depth;
+	d->parent = parent;
+	d->depth = parent ? parent->depth + 1 : 0;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->idle, NULL);
 	r = open_file(path, opts, d, err, errlen);
+	if (!r)
+		r = check_chain(d, err, errlen);
 	if (!r && !opts->no_lock)
 		r = disk_lock(d->fd, path, !d->readonly, err, errlen);
 	if (r)
@@ -161,7 +205,8 @@ struct disk *disk_open(const char *path, const struct disk_opts *opts,
 
 	if (err && errlen)
 		err[0] = '\0';
-	return disk_open_depth(path, opts ? opts : &defaults, 0, err, errlen);
+	return disk_open_backing(path, opts ? opts : &defaults, NULL, err,
+				 errlen);
 }
 
 void disk_drain(struct disk *d)

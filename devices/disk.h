@@ -69,6 +69,8 @@ struct disk *disk_open(const char *path, const struct disk_opts *opts,
 		       char *err, size_t errlen);
 void disk_close(struct disk *d);	/* waits for requests in flight */
 void disk_get_info(const struct disk *d, struct disk_info *info);
+/* The next image of a backing chain (opened read-only), or NULL. */
+const struct disk *disk_backing(const struct disk *d);
 /*
  * Returns 0 when done() has run (a request failing validation: -EINVAL
  * misaligned or bad op, -EIO past the end, -EROFS writing a read-only

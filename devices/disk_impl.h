@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 #include "devices/disk.h"
 
@@ -43,6 +44,10 @@ struct disk {
 	bool no_lock;
 	bool can_discard;
 	int depth;			/* 0: opened by the user */
+	const struct disk *parent;	/* the overlay this one backs */
+	struct disk *backing;		/* qcow2: the backing file */
+	dev_t dev;			/* for loop detection */
+	ino_t ino;
 	uint64_t size;			/* virtual size, bytes */
 	void *priv;			/* the format's */
 	struct disk_io *io;		/* raw: the file's I/O engine */
@@ -54,8 +59,11 @@ struct disk {
 
 /* disk.c */
 void disk_complete(struct disk *d, struct disk_req *req, int result);
-struct disk *disk_open_depth(const char *path, const struct disk_opts *opts,
-			     int depth, char *err, size_t errlen);
+struct disk *disk_open_backing(const char *path, const struct disk_opts *opts,
+			       const struct disk *parent, char *err,
+			       size_t errlen);
+void disk_log(const struct disk *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void disk_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 uint64_t disk_iov_len(const struct iovec *iov, int iovcnt);
@@ -89,9 +97,15 @@ void disk_io_submit(struct disk_io *io, struct disk_req *req);
 void disk_io_destroy(struct disk_io *io);	/* after requests completed */
 bool disk_io_uses_uring(const struct disk_io *io);
 
-/* disk_io_uring.c, disk_io_pool.c: the two back ends of disk_io.c */
+/*
+ * disk_io_uring.c, disk_io_pool.c: the two back ends of disk_io.c; the
+ * pool also runs the qcow2 worker.
+ */
 struct disk_io_pool;
-struct disk_io_pool *disk_io_pool_create(struct disk_io *io, unsigned int n);
+typedef int (*disk_pool_run_fn)(void *opaque, struct disk_req *req);
+struct disk_io_pool *disk_io_pool_create(disk_pool_run_fn run,
+					 disk_io_done_fn done, void *opaque,
+					 unsigned int n);
 void disk_io_pool_queue(struct disk_io_pool *p, struct disk_req *req);
 void disk_io_pool_destroy(struct disk_io_pool *p);
 struct disk_io_uring;

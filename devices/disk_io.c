@@ -31,6 +31,16 @@ static bool uring_disabled(void)
 	return e && *e && strcmp(e, "0");
 }
 
+static int pool_run(void *opaque, struct disk_req *req)
+{
+	return disk_io_run_sync(opaque, req);
+}
+
+static void pool_done(void *opaque, struct disk_req *req, int res)
+{
+	disk_io_done(opaque, req, res);
+}
+
 struct disk_io *disk_io_create(int fd, bool blkdev, disk_io_done_fn done,
 			       void *opaque, char *err, size_t errlen)
 {
@@ -47,7 +57,8 @@ struct disk_io *disk_io_create(int fd, bool blkdev, disk_io_done_fn done,
 	if (!uring_disabled())
 		io->uring = disk_io_uring_create(io, fd);
 	/* without a ring, the pool does everything; with one, discards */
-	io->pool = disk_io_pool_create(io, io->uring ? 1 : DISK_POOL_THREADS);
+	io->pool = disk_io_pool_create(pool_run, pool_done, io,
+				       io->uring ? 1 : DISK_POOL_THREADS);
 	if (!io->pool) {
 		disk_errf(err, errlen, "cannot start I/O threads: %s",
 			  strerror(errno));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Thread-pool back end of the disk I/O engine: a FIFO of requests and a
- * few threads that run each one synchronously, then call its done().
+ * A FIFO of requests and a few threads that run each one synchronously,
+ * then report its result: the thread-pool back end of the disk I/O
+ * engine, and the qcow2 worker (one thread, so metadata is serialised).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,7 +16,9 @@ struct pool_job {
 };
 
 struct disk_io_pool {
-	struct disk_io *io;
+	disk_pool_run_fn run;
+	disk_io_done_fn done;
+	void *opaque;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct pool_job *head, **tail;
@@ -46,18 +49,22 @@ static void *pool_thread(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		req = j->req;
 		free(j);
-		disk_io_done(p->io, req, disk_io_run_sync(p->io, req));
+		p->done(p->opaque, req, p->run(p->opaque, req));
 	}
 }
 
-struct disk_io_pool *disk_io_pool_create(struct disk_io *io, unsigned int n)
+struct disk_io_pool *disk_io_pool_create(disk_pool_run_fn run,
+					 disk_io_done_fn done, void *opaque,
+					 unsigned int n)
 {
 	struct disk_io_pool *p;
 
 	p = calloc(1, sizeof(*p) + n * sizeof(p->threads[0]));
 	if (!p)
 		return NULL;
-	p->io = io;
+	p->run = run;
+	p->done = done;
+	p->opaque = opaque;
 	p->tail = &p->head;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
@@ -79,7 +86,7 @@ void disk_io_pool_queue(struct disk_io_pool *p, struct disk_req *req)
 	struct pool_job *j = malloc(sizeof(*j));
 
 	if (!j) {
-		disk_io_done(p->io, req, -ENOMEM);
+		p->done(p->opaque, req, -ENOMEM);
 		return;
 	}
 	j->req = req;

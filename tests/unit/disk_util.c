@@ -6,11 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "disk_util.h"
 
 static char dir[64];
-static char pathbuf[4][128];
+static char pathbuf[8][256];
 static unsigned int pathidx;
 
 int tdisk_setup(void)
@@ -29,7 +30,7 @@ int tdisk_cleanup(void)
 
 const char *tdisk_path(const char *name)
 {
-	char *p = pathbuf[pathidx++ % 4];
+	char *p = pathbuf[pathidx++ % 8];
 
 	snprintf(p, sizeof(pathbuf[0]), "%s/%s", dir, name);
 	return p;
@@ -81,6 +82,21 @@ struct disk *tdisk_open(const char *path, const char *fmt, bool ro)
 	if (!d)
 		fprintf(stderr, "\n  disk_open: %s\n", err);
 	return d;
+}
+
+struct disk *tdisk_create_open(const char *name, const char *fmt,
+			       uint64_t size, const char *backing,
+			       const char *bfmt)
+{
+	char err[512];
+	const char *p = tdisk_path(name);
+
+	unlink(p);
+	if (disk_create(p, fmt, size, backing, bfmt, err, sizeof(err))) {
+		fprintf(stderr, "\n  %s\n", err);
+		return NULL;
+	}
+	return tdisk_open(p, NULL, false);
 }
 
 uint64_t tdisk_blocks(const char *path)

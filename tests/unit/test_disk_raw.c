@@ -51,15 +51,7 @@ static int cleanup(void)
 
 static struct disk *new_raw(const char *name, uint64_t size)
 {
-	char err[256];
-	const char *p = tdisk_path(name);
-
-	unlink(p);
-	if (disk_create(p, "raw", size, NULL, NULL, err, sizeof(err))) {
-		fprintf(stderr, "\n  %s\n", err);
-		return NULL;
-	}
-	return tdisk_open(p, NULL, false);
+	return tdisk_create_open(name, "raw", size, NULL, NULL);
 }
 
 static void test_create_sparse(void)
