@@ -38,3 +38,41 @@ blk_guest_wait() {
 blk_host_sum() {
 	dd if="$1" bs=1M skip="${3:-0}" count="$2" 2>/dev/null | sha256sum | cut -d' ' -f1
 }
+
+# blk_pattern N: N MiB of a pattern both sides can make (busybox yes)
+blk_pattern() {
+	yes "hxen pattern $1" | head -c $(( $1 * 1048576 ))
+}
+
+# A second VM beside the lx_* one, console on its own FIFO (fd 4):
+#   blk_vm2_start [monitor options...]; blk_vm2_send LINE;
+#   blk_vm2_wait PATTERN SECONDS; blk_vm2_stop
+B2_OUT=/tmp/$E2E_NAME.vm2.out
+B2_IN=/tmp/$E2E_NAME.vm2.in
+B2_PID=
+blk_vm2_start() {
+	rm -f "$B2_IN" "$B2_OUT"
+	mkfifo "$B2_IN" || fail "mkfifo $B2_IN"
+	"$E2E_BIN/hxen-monitor" --memory "${LX_MEM:-256M}" \
+		--kernel "$LX_G/vmlinuz" --ramdisk "$LX_G/initramfs.cpio.gz" \
+		--cmdline "$(cat "$LX_G/cmdline") quiet" \
+		--serial none --console stdio "$@" < "$B2_IN" > "$B2_OUT" 2>&1 &
+	B2_PID=$!
+	exec 4> "$B2_IN"
+}
+blk_vm2_send() {
+	printf '%s\n' "$1" >&4
+}
+blk_vm2_wait() {
+	_end=$(( $(date +%s) + $2 ))
+	until grep -q -- "$1" "$B2_OUT" 2>/dev/null; do
+		kill -0 "$B2_PID" 2>/dev/null || return 1
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.5
+	done
+}
+blk_vm2_stop() {
+	[ -n "$B2_PID" ] && kill -9 "$B2_PID" 2>/dev/null
+	exec 4>&- 2>/dev/null
+	wait "$B2_PID" 2>/dev/null
+}

@@ -19,7 +19,7 @@ grep -q "colour" /tmp/blk64.bad || { cat /tmp/blk64.bad; fail "the message does 
 LX_APPEND=quiet
 lx_boot --disk "format=raw,vdev=xvda,target=$IMG"
 blk_guest_wait xvda
-"$E2E_BIN/hxen-monitor" --memory 64M --kernel "$G/vmlinuz" \
+"$E2E_BIN/hxen-monitor" --memory 128M --kernel "$G/vmlinuz" \
 	--ramdisk "$G/initramfs.cpio.gz" --console none --serial none \
 	--disk "format=raw,vdev=xvda,target=$IMG" > /tmp/blk64.second 2>&1 < /dev/null &
 p2=$!
