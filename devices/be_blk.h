@@ -135,6 +135,8 @@ int blk_spec_parse(const char *s, struct blk_spec *out, char *err,
  */
 int blk_vdev_to_devid(const char *vdev, uint32_t *devid);
 
+/* --disk @arg: parse and add it (duplicate vdevs refused); 0 or -EINVAL */
+int blk_spec_add(const char *arg, char *err, size_t errlen);
 /* the --disk options given, in order */
 unsigned int blk_specs_count(void);
 const struct blk_spec *blk_spec_get(unsigned int i);

@@ -185,8 +185,7 @@ int blk_spec_parse(const char *s, struct blk_spec *o, char *err,
 	return 0;
 }
 
-static int set_disk(struct mon_config *cfg, const char *arg, char *err,
-		    size_t errlen)
+int blk_spec_add(const char *arg, char *err, size_t errlen)
 {
 	struct blk_spec *o;
 
@@ -203,6 +202,12 @@ static int set_disk(struct mon_config *cfg, const char *arg, char *err,
 					specs[i].spec);
 	nr_specs++;
 	return 0;
+}
+
+static int set_disk(struct mon_config *cfg, const char *arg, char *err,
+		    size_t errlen)
+{
+	return blk_spec_add(arg, err, errlen);
 }
 
 static const struct mon_option blk_options[] = {

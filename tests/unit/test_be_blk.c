@@ -14,9 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include "unit.h"
 #include "devices/be_blk.h"
+#include "devices/be_xenbus.h"
 #include "monitor/mem.h"
+#include "monitor/xs.h"
 
 /* ---- specs ---- */
 
@@ -421,12 +425,217 @@ static void test_runaway(void)
 	teardown(false);
 }
 
+
+/* ---- the whole device: xenstore keys, connect, I/O, disconnect ---- */
+
+static struct xs *vxs;
+static pthread_mutex_t vxs_lock = PTHREAD_MUTEX_INITIALIZER;
+static int bound[4][3], nbound, nunbound;
+
+static struct xs *v_lock(void *ctx)
+{
+	pthread_mutex_lock(&vxs_lock);
+	return vxs;
+}
+
+static void v_unlock(void *ctx)
+{
+	pthread_mutex_unlock(&vxs_lock);
+}
+
+static int v_bind(void *ctx, uint32_t port, int notify_fd, int kick_fd)
+{
+	if (nbound == 4 || port == 66)
+		return -EINVAL;
+	bound[nbound][0] = port;
+	bound[nbound][1] = notify_fd;
+	bound[nbound][2] = kick_fd;
+	nbound++;
+	return 0;
+}
+
+static void v_unbind(void *ctx, uint32_t port)
+{
+	nunbound++;
+}
+
+#define VFE "/local/domain/1/device/vbd/51728"
+#define VBE "/local/domain/0/backend/vbd/1/51728"
+
+static char *vrd(const char *path)
+{
+	static char buf[64];
+	char *v = xs_read(vxs, path);
+
+	snprintf(buf, sizeof(buf), "%s", v ? v : "(none)");
+	free(v);
+	return buf;
+}
+
+static void vwr(const char *path, const char *val)
+{
+	pthread_mutex_lock(&vxs_lock);
+	CU_ASSERT_EQUAL(xs_write(vxs, path, val), 0);
+	pthread_mutex_unlock(&vxs_lock);
+}
+
+static bool wait_kick(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	return poll(&p, 1, 5000) == 1 && read(fd, &v, sizeof(v)) == sizeof(v);
+}
+
+static void test_device(void)
+{
+	struct be_env env = {
+		.domid = 1, .nr_vcpus = 2, .xs_lock = v_lock,
+		.xs_unlock = v_unlock, .bind_port = v_bind,
+		.unbind_port = v_unbind,
+	};
+	struct be_sring *s = (void *)ram;
+	const union blkif_ring_entry *e = (void *)s->ring;
+	char err[256] = "", spec[128];
+	uint64_t one = 1;
+
+	setup(false);			/* RAM, grants, the image */
+	disk_close(bd.disk);
+	bd.disk = NULL;
+	teardown(true);
+	memset(ram, 0, sizeof(ram));
+	CU_ASSERT_FATAL(be_gnttab_init(&env.gnttab, table, 1, &mem) == 0);
+	vxs = xs_new(1);
+	nbound = nunbound = 0;
+	blk_specs_reset();
+	snprintf(spec, sizeof(spec), "format=raw,vdev=xvdb,target=%s", img);
+	CU_ASSERT_FATAL(blk_spec_add(spec, err, sizeof(err)) == 0);
+	CU_ASSERT_EQUAL(blk_spec_add(spec, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already used"));
+	CU_ASSERT_FATAL(be_core_start(&env, err, sizeof(err)) == 0);
+
+	/* the keys Linux's blkfront reads [xen-abi.md F.4] */
+	CU_ASSERT_STRING_EQUAL(vrd(VFE "/virtual-device"), "51728");
+	CU_ASSERT_STRING_EQUAL(vrd(VFE "/device-type"), "disk");
+	CU_ASSERT_STRING_EQUAL(vrd(VFE "/backend-id"), "0");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "2");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/sectors"), "2048");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/sector-size"), "512");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/physical-sector-size"), "512");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/info"), "0");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/mode"), "w");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/feature-flush-cache"), "1");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/feature-max-indirect-segments"),
+			       "256");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/multi-queue-max-queues"), "2");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/max-ring-page-order"), "4");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/feature-persistent"), "(none)");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/feature-barrier"), "(none)");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/feature-discard"), "1");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/discard-secure"), "0");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/discard-granularity"), "4096");
+
+	/* one queue, one page: ring-ref, event-channel, then Initialised */
+	s->req_event = s->rsp_event = 1;
+	grant(8, 0, false);
+	grant(10, 1, true);
+	memset(ram + 4096, 'x', 4096);
+	vwr(VFE "/ring-ref", "8");
+	vwr(VFE "/event-channel", "5");
+	vwr(VFE "/protocol", "x86_64-abi");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "4");
+	CU_ASSERT_EQUAL_FATAL(nbound, 1);
+	CU_ASSERT_EQUAL(bound[0][0], 5);
+	CU_ASSERT_EQUAL(table[8].flags & GTF_WRITING, GTF_WRITING);
+	vwr(VFE "/state", "4");
+	/* a write, through the worker: notify, wait for the kick */
+	rw_req(BLKIF_OP_WRITE, 9, 0, 1, 10);
+	CU_ASSERT(write(bound[0][1], &one, sizeof(one)) == sizeof(one));
+	CU_ASSERT_TRUE(wait_kick(bound[0][2]));
+	CU_ASSERT_EQUAL(s->rsp_prod, 1);
+	CU_ASSERT_EQUAL(e->rsp.id, 9);
+	CU_ASSERT_EQUAL(e->rsp.status, BLKIF_RSP_OKAY);
+	/* driver unbound: Closing disconnects and drops the ring grant */
+	vwr(VFE "/state", "5");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "5");
+	CU_ASSERT_EQUAL(nunbound, 1);
+	CU_ASSERT_EQUAL(table[8].flags, GTF_PERMIT_ACCESS);
+	vwr(VFE "/state", "6");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "6");
+
+	/* reconnect with bad keys: a ring-ref nobody granted; Closing */
+	vwr(VFE "/state", "1");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "2");
+	vwr(VFE "/ring-ref", "9");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "5");
+	/* a port the module refuses; a foreign protocol; too many queues */
+	vwr(VFE "/state", "6");
+	vwr(VFE "/state", "1");
+	vwr(VFE "/ring-ref", "8");
+	vwr(VFE "/event-channel", "66");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "5");
+	CU_ASSERT_EQUAL(table[8].flags, GTF_PERMIT_ACCESS);
+	vwr(VFE "/state", "6");
+	vwr(VFE "/state", "1");
+	vwr(VFE "/event-channel", "5");
+	vwr(VFE "/protocol", "x86_32-abi");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "5");
+	vwr(VFE "/protocol", "x86_64-abi");
+	vwr(VFE "/state", "6");
+	vwr(VFE "/state", "1");
+	vwr(VFE "/multi-queue-num-queues", "3");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "5");
+
+	/* two queues, two-page rings (contiguous pages 2-3 and 4-5) */
+	vwr(VFE "/state", "6");
+	vwr(VFE "/state", "1");
+	nbound = 0;
+	memset(ram + 2 * 4096, 0, 4 * 4096);
+	grant(20, 2, false);
+	grant(21, 3, false);
+	grant(22, 4, false);
+	grant(23, 5, false);
+	vwr(VFE "/multi-queue-num-queues", "2");
+	vwr(VFE "/ring-page-order", "1");
+	vwr(VFE "/queue-0/ring-ref0", "20");
+	vwr(VFE "/queue-0/ring-ref1", "21");
+	vwr(VFE "/queue-0/event-channel", "6");
+	vwr(VFE "/queue-1/ring-ref0", "22");
+	vwr(VFE "/queue-1/ring-ref1", "23");
+	vwr(VFE "/queue-1/event-channel", "7");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "4");
+	CU_ASSERT_EQUAL(nbound, 2);
+	/* pages not contiguous: refused */
+	vwr(VFE "/state", "6");
+	vwr(VFE "/state", "1");
+	vwr(VFE "/queue-1/ring-ref1", "20");
+	vwr(VFE "/state", "3");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "5");
+
+	be_core_stop();
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "(none)");
+	for (unsigned int i = 0; i < GNT_ENTRIES_PER_FRAME; i++)
+		CU_ASSERT_EQUAL(table[i].flags & (GTF_READING | GTF_WRITING), 0);
+	blk_specs_reset();
+	be_gnttab_fini(&env.gnttab);
+	xs_free(vxs);
+	vxs = NULL;
+	unlink(img);
+}
+
 static CU_TestInfo be_blk_tests[] = {
 	{ "vdev numbers", test_vdev },
 	{ "--disk specs", test_spec },
 	{ "read, write, flush, discard, indirect", test_rw },
 	{ "bad requests", test_bad_requests },
 	{ "runaway ring indices", test_runaway },
+	{ "device: keys, connect, I/O, queues, bad keys", test_device },
 	CU_TEST_INFO_NULL,
 };
 UNIT_SUITE(be_blk, be_blk_tests)

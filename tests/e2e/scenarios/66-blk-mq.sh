@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Two disks on a 2-vCPU guest: blkfront uses one ring per vCPU
-# (multi-queue), each disk keeps its own data, and after the driver is
-# unloaded and loaded again (rmmod/insmod xen-blkfront: frontend Closing,
-# Closed, then a new connection) the disks come back with their data.
+# (multi-queue), each disk keeps its own data, and after the devices are
+# unbound from the driver and bound again (frontend Closing, Closed, then
+# a new connection) the disks come back with their data.
 # e2e-timeout: 900
 . /e2e/lib.sh
 . /e2e/linux-lib.sh
@@ -21,9 +21,11 @@ blk_guest_wait xvdc
 blk_guest 'ls /sys/block/xvda/mq | wc -l' MQ
 [ "$(blk_val MQ)" = 2 ] || { lx_stop; fail "xvda has $(blk_val MQ) hardware queues, expected 2"; }
 blk_guest 'yes disk-a | head -c 1048576 | dd of=/dev/xvda bs=64k conv=fsync 2>/dev/null; yes disk-c | head -c 1048576 | dd of=/dev/xvdc bs=64k conv=fsync 2>/dev/null; echo ok' W 120
-blk_guest 'rmmod xen-blkfront && echo removed; ls /sys/block | grep -c xvd' RM 60
+blk_guest 'for d in vbd-51712 vbd-51744; do echo $d > /sys/bus/xen/drivers/vbd/unbind; done; sleep 1; ls /sys/block | grep -c xvd' RM 60
 grep '^@@RM ' "$LX_OUT" | sed 's/^/# /'
-blk_guest 'insmod /lib/modules/xen-blkfront.ko && echo loaded' IN 60
+[ "$(blk_val RM)" = 0 ] || { lx_stop; fail "the disks are still there after unbind"; }
+blk_guest 'for d in vbd-51712 vbd-51744; do echo $d > /sys/bus/xen/drivers/vbd/bind; done; echo bound' IN 60
+grep '^@@IN ' "$LX_OUT" | sed 's/^/# /'
 blk_guest_wait xvda
 blk_guest_wait xvdc
 blk_guest 'dd if=/dev/xvda bs=1M count=1 2>/dev/null | sha256sum; yes disk-a | head -c 1048576 | sha256sum; dd if=/dev/xvdc bs=1M count=1 2>/dev/null | sha256sum; yes disk-c | head -c 1048576 | sha256sum' RD 120
