@@ -129,10 +129,27 @@ fail:
 	return -EINVAL;
 }
 
+/* Where a ring stood when it went away with work left (debugging). */
+static void queue_report(struct blk_queue *q)
+{
+	const struct be_sring *s = q->ring.s;
+	uint32_t prod = __atomic_load_n(&s->req_prod, __ATOMIC_ACQUIRE);
+
+	if (prod == q->ring.req_cons && q->ring.rsp_prod_pvt == prod)
+		return;
+	mon_info("%s: ring left with req_prod %u, req_cons %u, rsp_prod %u, "
+		 "req_event %u, rsp_event %u; %llu events, %llu kicks", q->name,
+		 prod, q->ring.req_cons, q->ring.rsp_prod_pvt, s->req_event,
+		 s->rsp_event, (unsigned long long)q->w.events,
+		 (unsigned long long)q->w.kicks);
+}
+
 static void queue_close(struct blk_dev *bd, struct blk_queue *q)
 {
-	if (be_worker_running(&q->w))
+	if (be_worker_running(&q->w)) {
 		blk_queue_stop(q);
+		queue_report(q);
+	}
 	if (q->port_bound)
 		bd->dev->env->unbind_port(bd->dev->env->ctx, q->port);
 	q->port_bound = false;

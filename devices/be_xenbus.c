@@ -114,7 +114,12 @@ static void do_connect(struct be_dev *d, struct xs *xs)
 	r = d->ops->connect(d, xs);
 
 	if (r < 0) {
-		/* the backend logged what was wrong with the frontend */
+		/*
+		 * The backend logged what was wrong with the frontend.  As
+		 * after a fault, no InitWait by itself once Closed: bad keys
+		 * would otherwise retry (and log) in a loop.
+		 */
+		__atomic_store_n(&d->fault, 2, __ATOMIC_RELEASE);
 		be_xenbus_switch(d, xs, XB_CLOSING);
 		return;
 	}
@@ -158,6 +163,16 @@ void be_xenbus_frontend_changed(struct be_dev *d, struct xs *xs,
 	case XB_UNKNOWN:	/* the frontend's node went away */
 		do_disconnect(d);
 		be_xenbus_switch(d, xs, XB_CLOSED);
+		/*
+		 * Ready for the next driver instance: a frontend rebound to
+		 * its driver stays Closed and connects when it sees InitWait
+		 * (blkfront's blkback_changed accepts InitWait in Closed).
+		 * Not after a fault: the guest then has to start over with
+		 * Initialising, so a broken ring cannot loop by itself.
+		 */
+		if (fs == XB_CLOSED && !__atomic_load_n(&d->fault,
+							 __ATOMIC_ACQUIRE))
+			be_xenbus_switch(d, xs, XB_INITWAIT);
 		break;
 	default:		/* Reconfiguring: not used by these devices */
 		break;

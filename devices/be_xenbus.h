@@ -13,7 +13,8 @@
  *   fe Initialised/Connected, we InitWait → connect() → Connected
  *                                           (connect() fails → Closing)
  *   fe Closing       → disconnect() → Closing
- *   fe Closed/gone   → disconnect() → Closed
+ *   fe Closed        → disconnect() → Closed → InitWait (unless faulted)
+ *   fe gone          → disconnect() → Closed
  *   fe Initialising, we Closed/Closing/Connected → (disconnect) InitWait:
  *                      the driver came back (module reload, rebind,
  *                      kexec), so the device can connect again

@@ -21,7 +21,17 @@ blk_guest() {
 	BLK_N=$((BLK_N + 1))
 	lx_send "( $1 ) 2>&1 | sed 's/^/@@$2 /'; echo @@$2-END-$BLK_N"
 	lx_wait "^@@$2-END-$BLK_N" "${3:-60}" ||
-		{ lx_show 30; lx_stop; fail "no answer to: $1"; }
+		{ lx_show 30; blk_term; fail "no answer to: $1"; }
+}
+
+# Stop the monitor with SIGTERM (it tears the devices down and says where
+# each ring stood), then show its last lines.
+blk_term() {
+	[ -n "$LX_PID" ] && kill -TERM "$LX_PID" 2>/dev/null
+	_i=0
+	while lx_alive && [ $_i -lt 90 ]; do sleep 0.5; _i=$((_i + 1)); done
+	lx_stop
+	grep 'hxen-monitor' "$LX_OUT" | tail -n 12 | sed 's/^/# /'
 }
 
 blk_val() {

@@ -331,7 +331,8 @@ static void test_xenbus_lifecycle(void)
 	CU_ASSERT_STRING_EQUAL(rd(BE "/state"), "5");
 	fe_state(XB_CLOSED);
 	CU_ASSERT_EQUAL(ndisconnect, 1);
-	CU_ASSERT_STRING_EQUAL(rd(BE "/state"), "6");
+	/* Closed, then InitWait at once: ready for a rebound driver */
+	CU_ASSERT_STRING_EQUAL(rd(BE "/state"), "2");
 	fe_state(XB_INITIALISING);
 	CU_ASSERT_STRING_EQUAL(rd(BE "/state"), "2");
 	/* a frontend skipping Initialised (as netfront does) connects too */
@@ -373,6 +374,7 @@ static void test_xenbus_lifecycle(void)
 	CU_ASSERT_EQUAL(ndisconnect, 4);
 	CU_ASSERT_STRING_EQUAL(rd(BE "/state"), "5");
 	fe_state(XB_CLOSED);
+	CU_ASSERT_STRING_EQUAL(rd(BE "/state"), "6");	/* stays, faulted */
 	fe_state(XB_INITIALISING);
 	fe_state(XB_INITIALISED);
 	CU_ASSERT_EQUAL(nconnect, 6);
