@@ -295,6 +295,7 @@ static int blk_quiesce(struct be_dev *d)
 
 static const struct be_ops blk_ops = {
 	.type = "vbd",
+	.rearm_state = XB_CONNECTED,
 	.features = blk_features,
 	.connect = blk_connect,
 	.disconnect = blk_disconnect,

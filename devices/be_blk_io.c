@@ -323,7 +323,16 @@ int blk_queue_start(struct blk_queue *q)
 		.name = q->name, .notify_fd = q->efd[0], .kick_fd = q->efd[1],
 		.work = queue_work, .opaque = q,
 	};
-	return be_worker_start(&q->w);
+	int r = be_worker_start(&q->w);
+
+	/*
+	 * A frontend reconnecting from Closed (rearm_state) may have queued
+	 * requests, and notified, before its port was bound to us: look
+	 * at the ring once now.
+	 */
+	if (!r)
+		be_worker_wake(&q->w);
+	return r;
 }
 
 void blk_queue_stop(struct blk_queue *q)

@@ -108,6 +108,14 @@ enum xenbus_state {
  */
 struct be_ops {
 	const char *type;	/* xenstore device type: "vbd", "console" */
+	/*
+	 * The state to offer once the frontend closed, for the driver's
+	 * next instance: 0 means InitWait.  A rebound Linux blkfront sits
+	 * in Closed and reconnects only on seeing Connected (blkback_changed
+	 * runs talk_to_blkback then), so vbd asks for XB_CONNECTED; connect()
+	 * then runs when the frontend reaches Initialised.
+	 */
+	int rearm_state;
 	/* write the backend's feature keys before InitWait: 0 or -errno */
 	int (*features)(struct be_dev *d, struct xs *xs);
 	/*

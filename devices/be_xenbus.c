@@ -149,10 +149,12 @@ void be_xenbus_frontend_changed(struct be_dev *d, struct xs *xs,
 	case XB_CONNECTED:
 		/*
 		 * Two watch events may come as one read: Connected without
-		 * our seeing Initialised.  Only InitWait connects; once
-		 * Closing, the frontend has to start over.
+		 * our seeing Initialised.  InitWait connects, and so does
+		 * a re-armed Connected (rearm_state) with no connection;
+		 * once Closing, the frontend has to start over.
 		 */
-		if (d->state == XB_INITWAIT)
+		if (d->state == XB_INITWAIT ||
+		    (d->state == XB_CONNECTED && !d->connected))
 			do_connect(d, xs);
 		break;
 	case XB_CLOSING:
@@ -164,15 +166,16 @@ void be_xenbus_frontend_changed(struct be_dev *d, struct xs *xs,
 		do_disconnect(d);
 		be_xenbus_switch(d, xs, XB_CLOSED);
 		/*
-		 * Ready for the next driver instance: a frontend rebound to
-		 * its driver stays Closed and connects when it sees InitWait
-		 * (blkfront's blkback_changed accepts InitWait in Closed).
-		 * Not after a fault: the guest then has to start over with
-		 * Initialising, so a broken ring cannot loop by itself.
+		 * Ready for the driver's next instance (unbind/bind, module
+		 * reload), which may stay Closed and wait for us: see
+		 * be_ops.rearm_state.  Not after a fault or a failed
+		 * connect: the guest then has to start over with
+		 * Initialising, so a broken frontend cannot loop by itself.
 		 */
 		if (fs == XB_CLOSED && !__atomic_load_n(&d->fault,
 							 __ATOMIC_ACQUIRE))
-			be_xenbus_switch(d, xs, XB_INITWAIT);
+			be_xenbus_switch(d, xs, d->ops->rearm_state ?
+					 d->ops->rearm_state : XB_INITWAIT);
 		break;
 	default:		/* Reconfiguring: not used by these devices */
 		break;

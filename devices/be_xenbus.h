@@ -13,7 +13,9 @@
  *   fe Initialised/Connected, we InitWait → connect() → Connected
  *                                           (connect() fails → Closing)
  *   fe Closing       → disconnect() → Closing
- *   fe Closed        → disconnect() → Closed → InitWait (unless faulted)
+ *   fe Closed        → disconnect() → Closed → InitWait, or ops->
+ *                      rearm_state (unless faulted)
+ *   fe Initialised/Connected, we re-armed Connected → connect()
  *   fe gone          → disconnect() → Closed
  *   fe Initialising, we Closed/Closing/Connected → (disconnect) InitWait:
  *                      the driver came back (module reload, rebind,

@@ -576,7 +576,20 @@ static void test_device(void)
 	CU_ASSERT_EQUAL(nunbound, 1);
 	CU_ASSERT_EQUAL(table[8].flags, GTF_PERMIT_ACCESS);
 	vwr(VFE "/state", "6");
-	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "2");	/* ready again */
+	/* re-armed for a rebound blkfront: Connected, no connection */
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "4");
+	CU_ASSERT_EQUAL(nbound, 1);
+	vwr(VFE "/state", "3");			/* its talk_to_blkback */
+	CU_ASSERT_EQUAL(nbound, 2);
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "4");
+	s->rsp_event = 2;			/* as the guest's final check */
+	rw_req(BLKIF_OP_WRITE, 10, 0, 1, 10);
+	CU_ASSERT(write(bound[1][1], &one, sizeof(one)) == sizeof(one));
+	CU_ASSERT_TRUE(wait_kick(bound[1][2]));
+	CU_ASSERT_EQUAL(e[1].rsp.id, 10);
+	vwr(VFE "/state", "5");
+	vwr(VFE "/state", "6");
+	CU_ASSERT_STRING_EQUAL(vrd(VBE "/state"), "4");
 
 	/* reconnect with bad keys: Closing each time */
 	CU_ASSERT_STRING_EQUAL(fe_retry("ring-ref", "9"), "5");	/* no grant */

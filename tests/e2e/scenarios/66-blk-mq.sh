@@ -14,7 +14,7 @@ B=/tmp/blk66.b
 blk_image "$A" 16
 blk_image "$B" 24
 LX_APPEND=quiet
-lx_boot --vcpus 2 --disk "vdev=xvda,target=$A" --disk "format=raw,vdev=xvdc,target=$B"
+lx_boot --vcpus 2 --verbose --disk "vdev=xvda,target=$A" --disk "format=raw,vdev=xvdc,target=$B"
 blk_guest_wait xvda
 blk_guest_wait xvdc
 [ "$(blk_val SIZE)" = 49152 ] || { lx_stop; fail "xvdc has $(blk_val SIZE) sectors, expected 49152"; }
@@ -26,6 +26,11 @@ grep '^@@RM ' "$LX_OUT" | sed 's/^/# /'
 [ "$(blk_val RM)" = 0 ] || { lx_stop; fail "the disks are still there after unbind"; }
 blk_guest 'for d in vbd-51712 vbd-51744; do echo $d > /sys/bus/xen/drivers/vbd/bind; done; echo bound' IN 60
 grep '^@@IN ' "$LX_OUT" | sed 's/^/# /'
+blk_guest 'i=0; while [ ! -e /sys/block/xvda ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done; cat /sys/bus/xen/devices/vbd-51712/state; dmesg | tail -n 4' ST 60
+if ! grep -q '^@@ST .*[Cc]onnected' "$LX_OUT"; then
+	grep '^@@ST ' "$LX_OUT" | sed 's/^/# /'
+	grep 'debug: .*vbd' "$LX_OUT" | tail -n 24 | sed 's/^/# /'
+fi
 blk_guest_wait xvda
 blk_guest_wait xvdc
 blk_guest 'dd if=/dev/xvda bs=1M count=1 2>/dev/null | sha256sum; yes disk-a | head -c 1048576 | sha256sum; dd if=/dev/xvdc bs=1M count=1 2>/dev/null | sha256sum; yes disk-c | head -c 1048576 | sha256sum' RD 120
