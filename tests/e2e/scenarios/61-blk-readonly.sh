@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # A read-only disk (access=ro): the guest sees it read-only (VDISK_READONLY),
 # reads it, its writes are refused, and the image does not change.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Data the guest flushed (dd conv=fsync, then sync: FLUSH_DISKCACHE) is in
 # the image even when the monitor is then killed with SIGKILL.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

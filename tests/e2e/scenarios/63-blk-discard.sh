@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # blkdiscard in the guest (BLKIF_OP_DISCARD) punches holes in the raw
 # image: its allocation shrinks, its size does not.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

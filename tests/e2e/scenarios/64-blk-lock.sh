@@ -3,6 +3,7 @@
 # The image lock: while one VM writes an image, a second monitor given the
 # same image read-write refuses to start, naming the spec and the image;
 # the first VM is not disturbed.  A bad --disk spec is refused by name.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 600
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

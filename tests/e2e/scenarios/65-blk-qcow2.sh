@@ -5,6 +5,7 @@
 # own; afterwards the base is unchanged, `qemu-img check` finds both
 # overlays clean and `qemu-img compare` finds each equal to the base with
 # that VM's writes.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 900
 . /e2e/lib.sh
 . /e2e/linux-lib.sh

@@ -4,6 +4,7 @@
 # (multi-queue), each disk keeps its own data, and after the devices are
 # unbound from the driver and bound again (frontend Closing, Closed, then
 # a new connection) the disks come back with their data.
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 900
 . /e2e/lib.sh
 . /e2e/linux-lib.sh
