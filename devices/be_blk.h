@@ -114,7 +114,7 @@ _Static_assert(sizeof(union blkif_ring_entry) == 112, "ring entry");
 struct blk_spec {
 	char spec[512];		/* as given, for messages */
 	const char *target;	/* image path (in spec_copy) */
-	const char *format;	/* "raw", "qcow2" or NULL: probe */
+	const char *format;	/* "raw" (default) or "qcow2" */
 	char vdev[16];
 	uint32_t devid;		/* xenstore id (Xen vbd numbering) */
 	bool readonly, cdrom;

@@ -174,6 +174,9 @@ int blk_spec_parse(const char *s, struct blk_spec *o, char *err,
 		if (set_key(o, p, eq + 1, err, errlen))
 			return -EINVAL;
 	}
+	/* never probed: a guest could write a qcow2 header into a raw disk */
+	if (!o->format)
+		o->format = "raw";
 	if (!o->target || !*o->target)
 		return spec_err("--disk '%s': no target=PATH (the image)", s);
 	if (!o->vdev[0])
@@ -211,7 +214,7 @@ static int set_disk(struct mon_config *cfg, const char *arg, char *err,
 }
 
 static const struct mon_option blk_options[] = {
-	{ "disk", 0, "SPEC", "a Xen virtual disk: format=raw|qcow2,vdev=xvdX,"
+	{ "disk", 0, "SPEC", "a Xen virtual disk: [format=raw|qcow2,]vdev=xvdX,"
 	  "access=ro|rw,devtype=disk|cdrom,target=IMAGE (repeatable)",
 	  set_disk },
 };

@@ -33,21 +33,37 @@ void disk_errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Problems found while running (a corrupt table): one line on stderr. */
-void disk_log(const struct disk *d, const char *fmt, ...)
+/*
+ * Problems found while running (a corrupt table): one line on stderr,
+ * the first DISK_LOG_MAX of them per image, so a guest hammering a bad
+ * sector cannot flood the log.
+ */
+#define DISK_LOG_MAX	10
+
+void disk_log(struct disk *d, const char *fmt, ...)
 {
+	unsigned int n = __atomic_fetch_add(&d->logged, 1, __ATOMIC_RELAXED);
 	char msg[512];
 	va_list ap;
 
+	if (n >= DISK_LOG_MAX)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "hxen: disk %s: %s\n", d->path, msg);
+	fprintf(stderr, "hxen: disk %s: %s%s\n", d->path, msg,
+		n == DISK_LOG_MAX - 1 ? " (further messages about this "
+		"image suppressed)" : "");
 }
 
 const struct disk *disk_backing(const struct disk *d)
 {
 	return d->backing;
+}
+
+const char *disk_path(const struct disk *d)
+{
+	return d->path;
 }
 
 uint64_t disk_iov_len(const struct iovec *iov, int iovcnt)
@@ -371,26 +387,4 @@ int disk_flush(struct disk *d)
 int disk_discard(struct disk *d, uint64_t offset, uint64_t len)
 {
 	return sync_req(d, DISK_DISCARD, NULL, len, offset);
-}
-
-int disk_create(const char *path, const char *format, uint64_t size,
-		const char *backing, const char *backing_format,
-		char *err, size_t errlen)
-{
-	if (err && errlen)
-		err[0] = '\0';
-	if (!format || !strcmp(format, "raw")) {
-		if (backing) {
-			disk_errf(err, errlen, "%s: a raw image cannot have a "
-				  "backing file; use -f qcow2", path);
-			return -EINVAL;
-		}
-		return disk_raw_create(path, size, err, errlen);
-	}
-	if (!strcmp(format, "qcow2"))
-		return disk_qcow2_create(path, size, backing, backing_format,
-					 err, errlen);
-	disk_errf(err, errlen, "%s: unknown image format '%s' (use raw or "
-		  "qcow2)", path, format);
-	return -EINVAL;
 }

@@ -85,12 +85,27 @@ void disk_drain(struct disk *d);
 int disk_pread(struct disk *d, void *buf, size_t len, uint64_t offset);
 int disk_pwrite(struct disk *d, const void *buf, size_t len, uint64_t offset);
 int disk_flush(struct disk *d);
-/* DISK_DISCARD of [offset, offset + len), waited for. */
+/*
+ * DISK_DISCARD of [offset, offset + len), waited for.  qcow2 frees whole
+ * clusters only (info.cluster_size is the granularity to advertise);
+ * the rest of a partly covered cluster keeps its data.
+ */
 int disk_discard(struct disk *d, uint64_t offset, uint64_t len);
 
-/* Creates a new image: @format "raw" or "qcow2"; @backing may be NULL. */
+/*
+ * Creates a new image: @format "raw" or "qcow2" (NULL: qcow2 with a
+ * backing file, else raw); @backing may be NULL.  With a backing file, a
+ * @size of 0 takes the backing file's size.  An existing @path is never
+ * overwritten.
+ */
 int disk_create(const char *path, const char *format, uint64_t size,
 		const char *backing, const char *backing_format,
 		char *err, size_t errlen);
+
+/* The path it was opened with (a backing file's: resolved). */
+const char *disk_path(const struct disk *d);
+
+/* "10G", "512M", "1048576": bytes, with K/M/G/T (powers of 1024). */
+int disk_parse_size(const char *s, uint64_t *bytes);
 
 #endif

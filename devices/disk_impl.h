@@ -55,6 +55,7 @@ struct disk {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	unsigned long inflight;
+	unsigned int logged;		/* disk_log() lines so far */
 };
 
 /* disk.c */
@@ -62,7 +63,7 @@ void disk_complete(struct disk *d, struct disk_req *req, int result);
 struct disk *disk_open_backing(const char *path, const struct disk_opts *opts,
 			       const struct disk *parent, char *err,
 			       size_t errlen);
-void disk_log(const struct disk *d, const char *fmt, ...)
+void disk_log(struct disk *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void disk_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -75,6 +76,12 @@ int disk_qcow2_create(const char *path, uint64_t size, const char *backing,
 		      const char *backing_format, char *err, size_t errlen);
 /* Creates @path (O_EXCL: an existing image is never overwritten). */
 int disk_create_file(const char *path, char *err, size_t errlen);
+
+/*
+ * @name, a backing file named in @overlay: relative names are relative
+ * to the overlay's directory (qcow2 spec).  malloc'd; NULL: no memory.
+ */
+char *disk_backing_path(const char *overlay, const char *name);
 
 /* disk_lock.c: OFD lock of the whole image (QEMU-like sharing rules). */
 int disk_lock(int fd, const char *path, bool write, char *err, size_t errlen);

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,12 +86,18 @@ static int check_features(struct qcow2 *q, const uint8_t *h, char *err,
 			 (unsigned long long)(q->incompat & ~known));
 		return refuse(d, err, errlen, -ENOTSUP, why);
 	}
-	if ((q->incompat & QCOW2_INCOMPAT_COMPRESSION) &&
-	    (qcow2_be32(h + QH_HEADER_LENGTH) <= QH_COMPRESSION ||
-	     h[QH_COMPRESSION] != 0))
+	/* spec: compression_type is 0 (zlib) unless bit 3 says otherwise */
+	if (q->version >= 3 &&
+	    qcow2_be32(h + QH_HEADER_LENGTH) > QH_COMPRESSION &&
+	    h[QH_COMPRESSION] != 0) {
+		if (!(q->incompat & QCOW2_INCOMPAT_COMPRESSION))
+			return refuse(d, err, errlen, -EINVAL, "the header "
+				      "names a compression type without the "
+				      "feature bit" CORRUPT);
 		return refuse(d, err, errlen, -ENOTSUP, "the image uses a "
 			      "compression type other than zlib (zstd?), "
 			      "which hxen does not support");
+	}
 	if (d->readonly)
 		return 0;
 	if (q->incompat & QCOW2_INCOMPAT_DIRTY)
@@ -190,7 +195,8 @@ static int parse_header(struct qcow2 *q, const uint8_t *h, uint64_t fsize,
 	bsize = qcow2_be32(h + QH_BACKING_SIZE);
 	if (boff) {
 		if (!bsize || bsize > QCOW2_MAX_BACKING_NAME ||
-		    boff < hlen || boff > q->cluster_size - bsize)
+		    bsize > q->cluster_size || boff < hlen ||
+		    boff > q->cluster_size - bsize)
 			return refuse(d, err, errlen, -EINVAL, "the backing "
 				      "file name is not inside the first "
 				      "cluster" CORRUPT);
@@ -227,22 +233,11 @@ static int open_backing(struct qcow2 *q, char *err, size_t errlen)
 		.readonly = true,
 		.no_lock = d->no_lock,
 	};
-	char *path, *dir, inner[512];
-	int n;
+	char *path, inner[512];
 
 	if (!q->backing_name[0])
 		return 0;
-	if (q->backing_name[0] == '/') {
-		path = strdup(q->backing_name);
-	} else {
-		dir = strdup(d->path);
-		if (!dir)
-			return -ENOMEM;
-		n = asprintf(&path, "%s/%s", dirname(dir), q->backing_name);
-		free(dir);
-		if (n < 0)
-			path = NULL;
-	}
+	path = disk_backing_path(d->path, q->backing_name);
 	if (!path)
 		return -ENOMEM;
 	d->backing = disk_open_backing(path, &o, d, inner, sizeof(inner));
@@ -343,8 +338,6 @@ static int qcow2_open(struct disk *d, char *err, size_t errlen)
 		r = parse_header(q, h, st.st_size, err, errlen);
 	if (r)
 		goto fail;
-	q->refcount_max = q->refcount_order == 6 ? ~0ull :
-			  (1ull << (1u << q->refcount_order)) - 1;
 	q->rb_entries = q->cluster_size * 8 >> q->refcount_order;
 	r = load_be64_table(q, &q->l1, q->l1_size, q->l1_offset);
 	if (!r)
@@ -368,8 +361,10 @@ static int qcow2_open(struct disk *d, char *err, size_t errlen)
 	r = open_backing(q, err, errlen);
 	if (r)
 		goto fail;
-	q->worker = disk_io_pool_create(worker_run, worker_done, d, 1);
-	if (!q->worker) {
+	/* a backing file is only read through qcow2_read(): no thread */
+	if (!d->parent)
+		q->worker = disk_io_pool_create(worker_run, worker_done, d, 1);
+	if (!d->parent && !q->worker) {
 		r = refuse(d, err, errlen, -ENOMEM, "cannot start the worker");
 		goto fail;
 	}

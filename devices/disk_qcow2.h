@@ -85,7 +85,6 @@ struct qcow2 {
 	uint64_t cluster_size;
 	unsigned int l2_bits;		/* entries per L2 table: 1 << l2_bits */
 	unsigned int refcount_order;	/* refcount_bits = 1 << order */
-	uint64_t refcount_max;
 	uint64_t rb_entries;		/* refcounts per refcount block */
 	uint64_t incompat, compat, autoclear;
 	uint32_t nb_snapshots;

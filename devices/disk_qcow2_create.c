@@ -10,7 +10,6 @@
  * Without a size, an overlay takes its backing file's.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +26,11 @@ static int probe_backing(const char *path, const char *backing,
 			 char *err, size_t errlen)
 {
 	struct disk_opts o = { .format = fmt, .readonly = true };
-	char *dir = strdup(path), *full = NULL, inner[512];
+	char *full = disk_backing_path(path, backing), inner[512];
 	struct disk_info info;
 	struct disk *b;
-	int n;
 
-	if (!dir)
-		return -ENOMEM;
-	if (backing[0] == '/')
-		n = asprintf(&full, "%s", backing);
-	else
-		n = asprintf(&full, "%s/%s", dirname(dir), backing);
-	free(dir);
-	if (n < 0)
+	if (!full)
 		return -ENOMEM;
 	b = disk_open(full, &o, inner, sizeof(inner));
 	free(full);

@@ -148,6 +148,23 @@ static bool in_file(const struct qcow2 *q, uint64_t off, uint64_t len)
 	return off < end && len <= end - off;
 }
 
+/*
+ * A cluster that the header, the L1 table or the refcount table live in:
+ * a descriptor pointing there is corrupt, and writing through it would
+ * destroy the image (QEMU calls this an overlap check).
+ */
+static bool is_meta(const struct qcow2 *q, uint64_t off)
+{
+	uint64_t c = off >> q->cluster_bits;
+	uint64_t l1c = q->l1_offset >> q->cluster_bits;
+	uint64_t l1n = ((uint64_t)q->l1_size * 8 + q->cluster_size - 1) >>
+		       q->cluster_bits;
+	uint64_t rtc = q->rt_offset >> q->cluster_bits;
+
+	return c == 0 || (c >= l1c && c < l1c + l1n) ||
+	       (c >= rtc && c < rtc + q->rt_clusters);
+}
+
 static int write_l1_entry(struct qcow2 *q, uint64_t idx)
 {
 	uint8_t be[8];
@@ -168,7 +185,7 @@ static int get_l2(struct qcow2 *q, uint64_t idx, bool alloc, uint8_t **l2,
 
 	*l2 = NULL;
 	if ((e & QCOW2_L1_RESERVED) ||
-	    (off && !in_file(q, off, q->cluster_size))) {
+	    (off && (!in_file(q, off, q->cluster_size) || is_meta(q, off)))) {
 		disk_log(q->d, "L1 entry %llu (0x%llx) is not an L2 table "
 			 "inside the file: the image is corrupt",
 			 (unsigned long long)idx, (unsigned long long)e);
@@ -182,16 +199,23 @@ static int get_l2(struct qcow2 *q, uint64_t idx, bool alloc, uint8_t **l2,
 		if (!zero)
 			return -ENOMEM;
 		r = qcow2_alloc_cluster(q, &off);
-		if (!r)
-			r = disk_file_pwrite(q->fd, zero, q->cluster_size, off);
+		if (r) {
+			free(zero);
+			return r;
+		}
+		r = disk_file_pwrite(q->fd, zero, q->cluster_size, off);
 		free(zero);
-		if (r)
-			return r;
 		/* the table is on disk before the L1 entry points at it */
-		q->l1[idx] = off | QCOW2_OFLAG_COPIED;
-		r = write_l1_entry(q, idx);
-		if (r)
+		if (!r) {
+			q->l1[idx] = off | QCOW2_OFLAG_COPIED;
+			r = write_l1_entry(q, idx);
+			if (r)
+				q->l1[idx] = e;
+		}
+		if (r) {
+			qcow2_free_range(q, off, q->cluster_size);
 			return r;
+		}
 	} else if (alloc && !(e & QCOW2_OFLAG_COPIED)) {
 		/* shared with a snapshot: writable opens refuse those */
 		r = qcow2_get_refcount(q, off >> q->cluster_bits, &rc);
@@ -258,7 +282,8 @@ static int classify(struct qcow2 *q, uint64_t e, struct cdesc *c)
 		c->type = C_ZERO;
 	else
 		c->type = c->host ? C_NORMAL : C_UNALLOC;
-	if (c->host && !in_file(q, c->host, q->cluster_size))
+	if (c->host && (!in_file(q, c->host, q->cluster_size) ||
+			is_meta(q, c->host)))
 		goto bad;
 	return 0;
 bad:
@@ -417,13 +442,17 @@ static int write_cluster(struct qcow2 *q, uint64_t gofs, size_t in_off,
 	}
 	iovc_copy(src, q->wbuf + in_off, len, false);
 	r = qcow2_alloc_cluster(q, &host);
-	if (!r)
-		r = disk_file_pwrite(q->fd, q->wbuf, q->cluster_size, host);
+	if (r)
+		return r;
+	r = disk_file_pwrite(q->fd, q->wbuf, q->cluster_size, host);
 	if (!r)
 		r = set_l2_entry(q, l2_off, l2i, host | QCOW2_OFLAG_COPIED);
-	if (!r)
-		r = release(q, e, &c);
-	return r;
+	if (r) {
+		/* nothing points at it yet (ENOSPC...): give it back */
+		qcow2_free_range(q, host, q->cluster_size);
+		return r;
+	}
+	return release(q, e, &c);
 }
 
 /*

@@ -26,6 +26,9 @@ static void raw_done(void *opaque, struct disk_req *req, int res)
 
 static int raw_open(struct disk *d, char *err, size_t errlen)
 {
+	/* a backing file is only read through raw_read(): no threads */
+	if (d->parent)
+		return 0;
 	d->io = disk_io_create(d->fd, d->blkdev, raw_done, d, err, errlen);
 	if (!d->io)
 		return -ENOMEM;

@@ -11,48 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/disk.h"
 #include "hxen/libhxen.h"
 #include "monitor/config.h"
 #include "monitor/log.h"
 
 #define opt_err(err, errlen, ...) mon_seterr(-EINVAL, err, errlen, __VA_ARGS__)
 
+/* The disk layer's size syntax, except that a bare number is MiB. */
 int mon_parse_size(const char *s, uint64_t *out)
 {
-	static const struct { char c; unsigned int shift; } units[] = {
-		{ 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 },
-	};
-	unsigned int shift = 20;	/* bare number: MiB */
-	unsigned long long v;
-	char *end;
+	uint64_t v;
+	int r = disk_parse_size(s, &v);
 
-	if (!s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -ERANGE;
-	if (*end) {
-		size_t i;
-
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (toupper((unsigned char)*end) == units[i].c)
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -EINVAL;
-		shift = units[i].shift;
-		end++;
-		/* optional "B" or "iB" */
-		if (!strcasecmp(end, "ib") || !strcasecmp(end, "b"))
-			end += strlen(end);
-		if (*end)
-			return -EINVAL;
-	} else if (end == s) {
-		return -EINVAL;
+	if (r)
+		return r;
+	if (isdigit((unsigned char)s[strlen(s) - 1])) {
+		if (v > (UINT64_MAX >> 20))
+			return -ERANGE;
+		v <<= 20;
 	}
-	if (v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*out = (uint64_t)v << shift;
+	*out = v;
 	return 0;
 }
 

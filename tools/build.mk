@@ -19,9 +19,15 @@ $(BUILD)/obj/tools/%.o: tools/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itools -c $< -o $@
 
-$(HXEN_CLI): $(TOOLS_OBJS) $(LIBHXEN)
+# hxen disk (tools/cli_disk.c) links the disk layer (devices/build.mk),
+# compiled as the monitor's.
+HXEN_CLI_DISK_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(DISK_SRCS))
+$(BUILD)/obj/tools/cli_disk.o: ALL_CFLAGS += -I.
+
+$(HXEN_CLI): $(TOOLS_OBJS) $(HXEN_CLI_DISK_OBJS) $(LIBHXEN)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJS) $(LIBHXEN)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJS) $(HXEN_CLI_DISK_OBJS) \
+		$(LIBHXEN) $(DISK_LIBS)
 
 $(HXEN_MONITOR): $(HXEN_CTL_OBJS)
 

@@ -19,7 +19,7 @@
 static const char *const disk_keys[] = {
 	"target", "format", "vdev", "access", "devtype", NULL
 };
-static const char *const disk_formats[] = { "raw", NULL };
+static const char *const disk_formats[] = { "raw", "qcow2", NULL };
 static const char *const vif_keys[] = {
 	"mac", "bridge", "ip", "type", "model", "vifname", "script",
 	"backend", "rate", NULL
@@ -161,15 +161,29 @@ static bool vdev_ok(const char *v)
 	return true;
 }
 
+/* The qcow2 magic, "QFI\xfb" (qcow2 spec, "Header"). */
+static bool looks_qcow2(const char *path)
+{
+	unsigned char m[4];
+	FILE *f = fopen(path, "rb");
+	bool yes = f && fread(m, 1, 4, f) == 4 && !memcmp(m, "QFI\xfb", 4);
+
+	if (f)
+		fclose(f);
+	return yes;
+}
+
 struct json *cfg_parse_disk(const char *spec, bool check_files, char *err,
 			    size_t errlen)
 {
 	struct json *o = json_new(JSON_OBJ);
 	const char *fmt, *acc, *vdev, *dt, *tgt;
+	bool fmt_given;
 
 	if (split(spec, o, disk_item, disk_keys, err, errlen))
 		goto fail;
-	if (!json_get(o, "format"))
+	fmt_given = json_get(o, "format");
+	if (!fmt_given)
 		json_set(o, "format", json_str("raw"));
 	if (!json_get(o, "devtype"))
 		json_set(o, "devtype", json_str("disk"));
@@ -183,7 +197,7 @@ struct json *cfg_parse_disk(const char *spec, bool check_files, char *err,
 	tgt = json_get_str(o, "target");
 	if (!in(fmt, disk_formats)) {
 		snprintf(err, errlen, "disk format '%s' is not supported by hxen "
-			 "yet (supported: raw)", fmt);
+			 "yet (supported: raw, qcow2)", fmt);
 		goto fail;
 	}
 	if (!vdev || !vdev_ok(vdev)) {
@@ -220,6 +234,17 @@ struct json *cfg_parse_disk(const char *spec, bool check_files, char *err,
 		if (access(tgt, mode)) {
 			snprintf(err, errlen, "disk image '%s': %s", tgt,
 				 strerror(errno));
+			goto fail;
+		}
+		/*
+		 * xl's default format is raw, and hxen does not guess: a
+		 * guest can write a qcow2 header into a raw disk.  A qcow2
+		 * image without format= is a mistake worth naming.
+		 */
+		if (!fmt_given && looks_qcow2(tgt)) {
+			snprintf(err, errlen, "disk image '%s' is a qcow2 "
+				 "image: add format=qcow2 to its spec (without "
+				 "it, the format is raw)", tgt);
 			goto fail;
 		}
 		abs = realpath(tgt, NULL);

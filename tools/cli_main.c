@@ -21,6 +21,7 @@ int cli_shutdown(int argc, char **argv);
 int cli_reboot(int argc, char **argv);
 int cli_destroy(int argc, char **argv);
 int cli_info(int argc, char **argv);
+int cli_disk(int argc, char **argv);
 int cli_reserved(int argc, char **argv);
 static int cli_help(int argc, char **argv);
 
@@ -132,6 +133,29 @@ const struct cli_cmd cli_cmds[] = {
 	  "(then says so).  Exit status 0, or 1 if the module is unusable.\n" },
 	{ "version", cli_info, "same as info",
 	  "usage: hxen version [--json]\n\nSame as `hxen info`.\n" },
+	{ "disk", cli_disk, "create disk images and overlays; show an image",
+	  "usage: hxen disk create [-f raw|qcow2] FILE SIZE\n"
+	  "       hxen disk create -b BASE [-F raw|qcow2] FILE [SIZE]\n"
+	  "       hxen disk info FILE\n"
+	  "\n"
+	  "create makes a new image FILE (never overwriting one): raw (the\n"
+	  "default; a sparse file) or qcow2 (64 KiB clusters).  With -b, a\n"
+	  "qcow2 overlay on BASE: a gold-master clone that stores only what\n"
+	  "differs from BASE, which is opened read-only and may be shared by\n"
+	  "many overlays.  A relative BASE is relative to FILE's directory;\n"
+	  "SIZE defaults to BASE's.  SIZE is bytes, or a number with K, M, G\n"
+	  "or T (powers of 1024), and a multiple of 512.\n"
+	  "\n"
+	  "  -f FMT    image format: raw or qcow2 (qcow2 with -b)\n"
+	  "  -b BASE   backing file of the new qcow2 overlay\n"
+	  "  -F FMT    BASE's format (default: found from BASE)\n"
+	  "\n"
+	  "info shows FILE's format, virtual size, allocation on the host,\n"
+	  "cluster size, backing file, and the backing chain, one line a\n"
+	  "level.  It takes no lock, so it works on an image in use.\n"
+	  "\n"
+	  "Exit status: 0 done, 1 the image could not be made or read (the\n"
+	  "message names the file and what to do), 2 bad command line.\n" },
 	{ "save", cli_reserved, "(not yet available)",
 	  "usage: hxen save NAME FILE\n\nNot yet available.\n" },
 	{ "restore", cli_reserved, "(not yet available)",

@@ -24,9 +24,11 @@ BUILD_PKGS=(
 	libcunit1-dev		# tests/unit
 	libsdl2-dev		# vfb console window
 	libvncserver-dev	# vfb over VNC
-	zlib1g-dev liblzma-dev libzstd-dev	# kernel/image decompression
+	zlib1g-dev liblzma-dev libzstd-dev	# kernel/image decompression;
+				# zlib: compressed qcow2 clusters
 	libslirp-dev		# user-mode networking
-	liburing-dev		# blkback: asynchronous disk I/O
+	liburing-dev		# disk images: asynchronous I/O (io_uring)
+	qemu-utils		# tests/unit: qemu-img checks hxen's qcow2 images
 )
 E2E_PKGS=(
 	qemu-system-x86		# AMD SVM host: QEMU TCG

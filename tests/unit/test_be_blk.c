@@ -69,7 +69,7 @@ static void test_spec(void)
 	CU_ASSERT_EQUAL(blk_spec_parse("vdev=xvdb,access=ro,target=x", &s,
 				       err, sizeof(err)), 0);
 	CU_ASSERT_TRUE(s.readonly);
-	CU_ASSERT_PTR_NULL(s.format);
+	CU_ASSERT_STRING_EQUAL(s.format, "raw");	/* never guessed */
 	CU_ASSERT_EQUAL(blk_spec_parse("vdev=hdc,devtype=cdrom,target=x", &s,
 				       err, sizeof(err)), 0);
 	CU_ASSERT_TRUE(s.readonly && s.cdrom);

@@ -212,9 +212,9 @@ static const struct err_case err_cases[] = {
 	{ "name='a'\nkernel='%s'\nserial='tcp:1'\n", NULL,
 	  "t.cfg:3:8: serial: 'tcp:1': expected \"pty\", \"none\" or "
 	  "\"file:PATH\"" },
-	{ "name='a'\nkernel='%s'\ndisk=['/x,qcow2,xvda']\n", NULL,
-	  "t.cfg:3:7: disk: disk format 'qcow2' is not supported by hxen yet "
-	  "(supported: raw)" },
+	{ "name='a'\nkernel='%s'\ndisk=['/x,vhd,xvda']\n", NULL,
+	  "t.cfg:3:7: disk: disk format 'vhd' is not supported by hxen yet "
+	  "(supported: raw, qcow2)" },
 	{ "name='a'\nkernel='%s'\ndisk=['/nonexistent.img,raw,xvda']\n", NULL,
 	  "t.cfg:3:7: disk: disk image '/nonexistent.img': No such file or "
 	  "directory" },

@@ -7,10 +7,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -80,7 +83,10 @@ static bool disk_equals(struct disk *d, const uint8_t *model, size_t len)
 	return ok;
 }
 
-/* Random sector-aligned writes, each also applied to the model. */
+/*
+ * Random sector-aligned writes, each also applied to the model (@d NULL:
+ * to the model only, to replay what a child process wrote).
+ */
 static void random_writes(struct disk *d, uint8_t *model, size_t len,
 			  int n, unsigned int seed)
 {
@@ -95,10 +101,17 @@ static void random_writes(struct disk *d, uint8_t *model, size_t len,
 		if (l > len - off)
 			l = len - off;
 		tdisk_fill(buf, l, seed + i, off);
-		CU_ASSERT_EQUAL_FATAL(disk_pwrite(d, buf, l, off), 0);
+		if (d)
+			CU_ASSERT_EQUAL_FATAL(disk_pwrite(d, buf, l, off), 0);
 		memcpy(model + off, buf, l);
 	}
 	free(buf);
+}
+
+static void random_writes_model(uint8_t *model, size_t len, int n,
+				unsigned int seed)
+{
+	random_writes(NULL, model, len, n, seed);
 }
 
 static void test_create_info(void)
@@ -379,6 +392,85 @@ static void test_corrupt(void)
 	refused(32, 96, 7, "refcount order", true);
 	refused(32, 100, 50, "header length", true);
 	refused(32, 60, 1, "snapshots", false);
+	refused(32, 104, 0x01000000, "without the feature bit", true);
+	refused(64, 8, 120, "backing file name", true);	/* size 0 */
+}
+
+/* 512-byte clusters: a backing name longer than the first cluster. */
+static void test_backing_name_bounds(void)
+{
+	const char *p = tdisk_path("small.qcow2");
+	struct disk_opts o = { .readonly = true };
+	char err[512];
+
+	if (!qemu)
+		return;
+	unlink(p);
+	CU_ASSERT_FATAL(tdisk_sh("qemu-img create -q -f qcow2 -o "
+				 "cluster_size=512 '%s' 1M", p) == 0);
+	patch64(p, 8, 200);		/* backing_file_offset */
+	patch32(p, 16, 1000);		/* backing_file_size */
+	CU_ASSERT(disk_open(p, &o, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "backing file name") != NULL);
+}
+
+/* zstd-compressed images (incompatible bit 3, compression_type 1). */
+static void test_zstd_refused(void)
+{
+	const char *p = tdisk_path("zstd.qcow2");
+	char err[512];
+
+	unlink(p);
+	CU_ASSERT_FATAL(disk_create(p, "qcow2", MiB, NULL, NULL, err,
+				    sizeof(err)) == 0);
+	patch64(p, 72, 1ull << 3);
+	patch32(p, 104, 0x01000000);
+	CU_ASSERT(disk_open(p, NULL, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "zstd.qcow2") && strstr(err, "zlib"));
+	/* the bit with compression_type 0 is plain zlib */
+	patch32(p, 104, 0);
+	CU_ASSERT(tdisk_open(p, NULL, false) != NULL ||
+		  !"zlib with the bit set");
+}
+
+/*
+ * A full host disk: the write fails with -errno in done(), the process
+ * and the image live on (RLIMIT_FSIZE stands in for ENOSPC: the same
+ * path, without a file system to fill).
+ */
+static void test_file_too_big(void)
+{
+	const char *p = tdisk_path("full.qcow2");
+	struct rlimit old, lim;
+	uint8_t *buf = malloc(CL);
+	void (*oldsig)(int);
+	struct disk *d = create_open("full.qcow2", 8 * MiB, NULL, NULL);
+	int r;
+
+	CU_ASSERT_FATAL(d && buf);
+	tdisk_fill(buf, CL, 31, 0);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, CL, 0), 0);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = file_size(p);
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	/* in place still works; a new cluster does not */
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 4096, 8192), 0);
+	r = disk_pwrite(d, buf, CL, 4 * MiB);
+	CU_ASSERT(r == -EFBIG || r == -ENOSPC);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	/* and the image is still usable, with the old data */
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, CL, 4 * MiB), 0);
+	memset(buf, 0, CL);
+	CU_ASSERT_EQUAL(disk_pread(d, buf, CL, 4 * MiB), 0);
+	CU_ASSERT(tdisk_check(buf, CL, 31, 0));
+	CU_ASSERT_EQUAL(disk_flush(d), 0);
+	disk_close(d);
+	/* the cluster that could not be written was given back */
+	CU_ASSERT(qemu_check(p));
+	free(buf);
 }
 
 /* Flags a writable open refuses, a read-only one accepts. */
@@ -413,6 +505,18 @@ static void test_bad_l2_entry(void)
 	d = tdisk_open(p, NULL, false);
 	CU_ASSERT_FATAL(d != NULL);
 	CU_ASSERT_EQUAL(disk_pread(d, buf, 512, 0), -EIO);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 512, 0), -EIO);
+	disk_close(d);
+	/* or at the header, the L1 or the refcount table: never written */
+	patch64(p, 4 * CL, 3 * CL | (1ull << 63));
+	d = tdisk_open(p, NULL, false);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 512, 0), -EIO);
+	disk_close(d);
+	patch64(p, 4 * CL, 0 | (1ull << 63) | 1);	/* preallocated zero */
+	patch64(p, 3 * CL, 1 * CL | (1ull << 63));	/* L2 = refcount table */
+	d = tdisk_open(p, NULL, false);
+	CU_ASSERT_FATAL(d != NULL);
 	CU_ASSERT_EQUAL(disk_pwrite(d, buf, 512, 0), -EIO);
 	disk_close(d);
 	/* an L1 entry outside the file likewise */
@@ -488,7 +592,111 @@ static void test_async(void)
 	free(back);
 }
 
+/*
+ * kill -9 after a flush: a child writes into an image, flushes, and is
+ * killed without closing it; the flushed data is there and qemu-img
+ * check is clean.
+ */
+static void test_kill_after_flush(void)
+{
+	const char *p = tdisk_path("kill.qcow2");
+	size_t len = 4 * MiB;
+	uint8_t *model = calloc(1, len);
+	struct disk *d;
+	pid_t pid;
+	int st;
+
+	CU_ASSERT_FATAL(model != NULL);
+	d = create_open("kill.qcow2", len, NULL, NULL);
+	CU_ASSERT_FATAL(d != NULL);
+	disk_close(d);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (!pid) {
+		d = tdisk_open(p, NULL, false);
+		if (!d)
+			_exit(1);
+		random_writes(d, model, len, 200, 41);
+		if (disk_flush(d))
+			_exit(1);
+		free(model);
+		kill(getpid(), SIGKILL);
+		_exit(1);
+	}
+	CU_ASSERT_FATAL(waitpid(pid, &st, 0) == pid);
+	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* the same writes, in the model */
+	random_writes_model(model, len, 200, 41);
+	d = tdisk_open(p, NULL, true);
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT(disk_equals(d, model, len));
+	disk_close(d);
+	CU_ASSERT(qemu_check(p));
+	free(model);
+}
+
+/*
+ * Hostile images: random bytes of the metadata clusters of a written
+ * image changed, 300 times.  Each open is refused with a message naming
+ * the file, or reads succeed or fail with -EIO; nothing crashes (run it
+ * under valgrind too, see docs/disk.md).
+ */
+static void test_random_corruption(void)
+{
+	char good[256], bad[256], err[512];
+	size_t len = MiB;
+	uint8_t *buf = malloc(len);
+	struct disk *d;
+	int refused = 0, eio = 0;
+
+	CU_ASSERT_FATAL(buf != NULL);
+	d = create_open("fz.qcow2", len, NULL, NULL);
+	CU_ASSERT_FATAL(d != NULL);
+	snprintf(good, sizeof(good), "%s", tdisk_path("fz.qcow2"));
+	snprintf(bad, sizeof(bad), "%s", tdisk_path("fz-bad.qcow2"));
+	tdisk_fill(buf, len, 3, 0);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, len, 0), 0);
+	disk_close(d);
+	srand(77);
+	for (int i = 0; i < 300; i++) {
+		struct disk_opts o = { .format = "qcow2", .readonly = i & 1 };
+
+		CU_ASSERT_FATAL(tdisk_sh("cp '%s' '%s'", good, bad) == 0);
+		for (int k = 0; k < 1 + rand() % 4; k++) {
+			/* header fields, tables: clusters 0 to 4 */
+			uint64_t off = i % 3 ? (uint64_t)(rand() % 112) :
+				       rand() % (5 * CL);
+			uint8_t v = rand();
+
+			patch(bad, off, &v, 1);
+		}
+		d = disk_open(bad, &o, err, sizeof(err));
+		if (!d) {
+			refused++;
+			CU_ASSERT(strstr(err, "fz-bad.qcow2") != NULL);
+			continue;
+		}
+		for (uint64_t off = 0; off < len; off += 128 * KiB) {
+			int r = disk_pread(d, buf, 128 * KiB, off);
+
+			CU_ASSERT(r == 0 || r == -EIO);
+			eio += r == -EIO;
+			if (!o.readonly && !r)
+				r = disk_pwrite(d, buf, 4096, off);
+			CU_ASSERT(r == 0 || r == -EIO);
+		}
+		disk_close(d);
+	}
+	/* the changes did hit something */
+	CU_ASSERT(refused > 10);
+	CU_ASSERT(eio > 0);
+	free(buf);
+}
+
 static CU_TestInfo tests[] = {
+	{ "random corruption", test_random_corruption },
+	{ "flush, then kill -9", test_kill_after_flush },
 	{ "create, info, allocation", test_create_info },
 	{ "random writes against a model", test_patterns },
 	{ "overlay on a raw base", test_overlay_raw },
@@ -497,6 +705,9 @@ static CU_TestInfo tests[] = {
 	{ "discard frees clusters", test_discard },
 	{ "discard over a backing file", test_discard_backing },
 	{ "corrupt headers refused", test_corrupt },
+	{ "zstd refused", test_zstd_refused },
+	{ "backing name inside cluster 0", test_backing_name_bounds },
+	{ "write past a file size limit", test_file_too_big },
 	{ "dirty image read-only", test_dirty_readonly },
 	{ "bad L1/L2 entries: -EIO", test_bad_l2_entry },
 	{ "backing loop refused", test_backing_loop },

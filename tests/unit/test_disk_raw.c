@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <liburing.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -310,7 +312,66 @@ static void test_odd_size(void)
 	disk_close(d);
 }
 
+/*
+ * Errors reach done() as -errno and the disk lives on: a write past
+ * RLIMIT_FSIZE (EFBIG, the same path as ENOSPC on a full disk).
+ */
+static void test_write_error(void)
+{
+	const char *p = tdisk_path("limit.img");
+	struct rlimit old, lim;
+	void (*oldsig)(int);
+	uint8_t buf[4096];
+	struct disk *d = new_raw("limit.img", 4 * MiB);
+	int r;
+
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT_FATAL(truncate(p, MiB) == 0);	/* file shorter than disk */
+	tdisk_fill(buf, sizeof(buf), 2, 0);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = MiB;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, sizeof(buf), 0), 0);
+	r = disk_pwrite(d, buf, sizeof(buf), 2 * MiB);
+	CU_ASSERT(r == -EFBIG || r == -ENOSPC);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	CU_ASSERT_EQUAL(disk_pwrite(d, buf, sizeof(buf), 2 * MiB), 0);
+	memset(buf, 0, sizeof(buf));
+	CU_ASSERT_EQUAL(disk_pread(d, buf, sizeof(buf), 2 * MiB), 0);
+	CU_ASSERT(tdisk_check(buf, sizeof(buf), 2, 0));
+	disk_close(d);
+}
+
+/* O_DIRECT where the file system has it (else a normal open). */
+static void test_direct(void)
+{
+	struct disk_opts o = { .direct = true };
+	char err[256];
+	void *a = NULL, *b = NULL;
+	struct disk *d = new_raw("direct.img", MiB);
+
+	CU_ASSERT_FATAL(d != NULL);
+	disk_close(d);
+	CU_ASSERT_FATAL(posix_memalign(&a, 4096, 8192) == 0);
+	CU_ASSERT_FATAL(posix_memalign(&b, 4096, 8192) == 0);
+	d = disk_open(tdisk_path("direct.img"), &o, err, sizeof(err));
+	CU_ASSERT_FATAL(d != NULL);
+	tdisk_fill(a, 8192, 13, 4096);
+	CU_ASSERT_EQUAL(disk_pwrite(d, a, 8192, 4096), 0);
+	CU_ASSERT_EQUAL(disk_flush(d), 0);
+	CU_ASSERT_EQUAL(disk_pread(d, b, 8192, 4096), 0);
+	CU_ASSERT(tdisk_check(b, 8192, 13, 4096));
+	disk_close(d);
+	free(a);
+	free(b);
+}
+
 static CU_TestInfo tests[] = {
+	{ "O_DIRECT", test_direct },
+	{ "errors go to done()", test_write_error },
 	{ "create makes a sparse file", test_create_sparse },
 	{ "write, flush, read back", test_rw_sync },
 	{ "300 async requests, 3 iovecs each", test_rw_async },
