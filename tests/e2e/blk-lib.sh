@@ -56,7 +56,7 @@ blk_pattern() {
 
 # A second VM beside the lx_* one, console on its own FIFO (fd 4):
 #   blk_vm2_start [monitor options...]; blk_vm2_send LINE;
-#   blk_vm2_wait PATTERN SECONDS; blk_vm2_stop
+#   blk_vm2_wait PATTERN SECONDS; blk_vm2_ready; blk_vm2_stop
 B2_OUT=/tmp/$E2E_NAME.vm2.out
 B2_IN=/tmp/$E2E_NAME.vm2.in
 B2_PID=
@@ -80,6 +80,18 @@ blk_vm2_wait() {
 		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.5
 	done
+}
+# as lx_ready: ask until the shell answers (input typed before it reads,
+# or while it waits for its cursor-position query, is lost)
+blk_vm2_ready() {
+	_i=0
+	while [ $_i -lt "${1:-40}" ]; do
+		_i=$((_i + 1))
+		blk_vm2_send "echo @@V2READY-$_i-"
+		blk_vm2_wait "^@@V2READY-$_i-" 3 && return 0
+		kill -0 "$B2_PID" 2>/dev/null || return 1
+	done
+	return 1
 }
 blk_vm2_stop() {
 	[ -n "$B2_PID" ] && kill -9 "$B2_PID" 2>/dev/null
