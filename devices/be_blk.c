@@ -129,13 +129,19 @@ fail:
 	return -EINVAL;
 }
 
-/* Where a ring stood when it went away with work left (debugging). */
+/*
+ * Where a ring stood when it went away with work left, or with responses
+ * the guest asked to hear about and has not consumed (rsp_event at or
+ * below rsp_prod: a lost notification, ours or the event channel's).
+ */
 static void queue_report(struct blk_queue *q)
 {
 	const struct be_sring *s = q->ring.s;
 	uint32_t prod = __atomic_load_n(&s->req_prod, __ATOMIC_ACQUIRE);
+	uint32_t rsp_event = __atomic_load_n(&s->rsp_event, __ATOMIC_ACQUIRE);
 
-	if (prod == q->ring.req_cons && q->ring.rsp_prod_pvt == prod)
+	if (prod == q->ring.req_cons && q->ring.rsp_prod_pvt == prod &&
+	    (int32_t)(q->ring.rsp_prod_pvt - rsp_event) < 0)
 		return;
 	mon_info("%s: ring left with req_prod %u, req_cons %u, rsp_prod %u, "
 		 "req_event %u, rsp_event %u; %llu events, %llu kicks", q->name,
