@@ -37,13 +37,13 @@ blk_guest "$(echo "$guest_write" | sed 's/\$1/1/')" W1 120
 
 blk_vm2_wait 'hxen-guest: Linux' 300 || { tail -n 20 "$B2_OUT"; lx_stop; blk_vm2_stop; fail "VM 2 did not boot"; }
 blk_vm2_ready || { tail -n 20 "$B2_OUT"; lx_stop; blk_vm2_stop; fail "VM 2's shell does not answer"; }
-blk_vm2_send 'i=0; while [ ! -e /sys/block/xvda ] && [ $i -lt 30 ]; do sleep 1; i=$((i+1)); done; echo "@@V2R $(dd if=/dev/xvda bs=1M count=4 2>/dev/null | sha256sum)"'
-blk_vm2_wait '^@@V2R' 120 || { tail -n 20 "$B2_OUT"; lx_stop; blk_vm2_stop; fail "VM 2 does not answer"; }
-v2=$(grep '^@@V2R' "$B2_OUT" | tr -d '\r' | cut -d' ' -f2)
+blk_vm2_send 'i=0; while [ ! -e /sys/block/xvda ] && [ $i -lt 30 ]; do sleep 1; i=$((i+1)); done; echo "@@V2SUM $(dd if=/dev/xvda bs=1M count=4 2>/dev/null | sha256sum)"'
+blk_vm2_wait '^@@V2SUM [0-9a-f]' 120 || { tail -n 20 "$B2_OUT"; lx_stop; blk_vm2_stop; fail "VM 2 does not answer"; }
+v2=$(grep '^@@V2SUM [0-9a-f]' "$B2_OUT" | tr -d '\r' | cut -d' ' -f2)
 v1=$(blk_val RD)
 [ "$v2" = "$v1" ] || { lx_stop; blk_vm2_stop; fail "VM 2 reads $v2 from the base, VM 1 $v1"; }
-blk_vm2_send "$(echo "$guest_write" | sed 's/\$1/2/; s/echo written/echo @@V2W/')"
-blk_vm2_wait '^@@V2W' 120 || { tail -n 20 "$B2_OUT"; lx_stop; blk_vm2_stop; fail "VM 2 cannot write"; }
+blk_vm2_send "$(echo "$guest_write" | sed 's/\$1/2/; s/echo written/echo @@V2W-$((1+1))/')"
+blk_vm2_wait '^@@V2W-2' 120 || { tail -n 20 "$B2_OUT"; lx_stop; blk_vm2_stop; fail "VM 2 cannot write"; }
 blk_vm2_send 'poweroff'
 lx_send 'poweroff'
 lx_finish 120 || { lx_show 20; blk_vm2_stop; fail "VM 1 did not exit after poweroff"; }
