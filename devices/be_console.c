@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvc0 backend thread.  Event driven: it sleeps in poll() on the guest's
- * notification eventfd, the input fd (only while the input ring has room,
- * so a paste never loses bytes) and a wake eventfd (stop, or input from
- * the console stream).  Output is drained on every notification; the guest
- * is notified only when input was placed, as Linux counts events that
- * bring nothing as spurious [xen-abi.md G.4].
+ * hvc0 backend, on a be_worker thread (devices/be_core.h).  The worker
+ * sleeps on the guest's notification eventfd, the input fd (polled only
+ * while the input ring has room, so a paste never loses bytes) and its
+ * wake eventfd (stop, or input from the console stream).  Output is
+ * drained on every wake-up; the guest is notified only when input was
+ * placed, as Linux counts events that bring nothing as spurious
+ * [xen-abi.md G.4].  No xenstore: the primary console's ring and port
+ * come from HVM params.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "devices/be_console.h"
+#include "devices/be_core.h"
 #include "monitor/ctl.h"
 #include "monitor/log.h"
 
@@ -49,23 +51,6 @@ static bool tty_make_raw(void)
 	tio_saved = true;
 	atexit(tty_restore);
 	return true;
-}
-
-static void kick(struct be_console *c)
-{
-	uint64_t one = 1;
-
-	c->kicks++;
-	if (write(c->kick_fd, &one, sizeof(one)) < 0)
-		mon_warn("hvc0: cannot notify the guest: %s", strerror(errno));
-}
-
-static void drain_eventfd(int fd)
-{
-	uint64_t v;
-
-	while (read(fd, &v, sizeof(v)) == sizeof(v))
-		;
 }
 
 static void write_all(struct be_console *c, const char *p, size_t n)
@@ -146,54 +131,42 @@ static bool read_input(struct be_console *c)
 	return put > 0;
 }
 
-static void *console_thread(void *arg)
+static int console_extra_fd(struct be_worker *w)
 {
-	struct be_console *c = arg;
+	struct be_console *c = w->opaque;
 
-	pthread_setname_np(pthread_self(), "hvc0");
-	for (;;) {
-		struct pollfd p[3] = {
-			{ .fd = c->notify_fd, .events = POLLIN },
-			{ .fd = c->wake_fd, .events = POLLIN },
-			{ .fd = -1, .events = POLLIN },
-		};
-		bool fed = false;
+	if (c->in_fd >= 0 && !c->in_eof && cons_ring_input_space(c->ring) > 0)
+		return c->in_fd;
+	return -1;
+}
 
-		if (c->in_fd >= 0 && !c->in_eof &&
-		    cons_ring_input_space(c->ring) > 0)
-			p[2].fd = c->in_fd;
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			mon_err("hvc0: poll: %s", strerror(errno));
-			break;
-		}
-		if (p[1].revents) {
-			drain_eventfd(c->wake_fd);
-			if (!__atomic_load_n(&c->running, __ATOMIC_ACQUIRE))
-				break;
-		}
-		if (p[0].revents)
-			drain_eventfd(c->notify_fd);
-		/* the guest may have consumed input or produced output */
-		drain_output(c);
-		pthread_mutex_lock(&c->lock);
-		fed = flush_pending(c);
-		pthread_mutex_unlock(&c->lock);
-		if (p[2].revents)
-			fed |= read_input(c);
-		if (fed)
-			kick(c);
-	}
+static void console_work(struct be_worker *w, bool notified, short revents)
+{
+	struct be_console *c = w->opaque;
+	bool fed;
+
+	/* the guest may have consumed input or produced output */
 	drain_output(c);
-	return NULL;
+	pthread_mutex_lock(&c->lock);
+	fed = flush_pending(c);
+	pthread_mutex_unlock(&c->lock);
+	if (revents)
+		fed |= read_input(c);
+	if (fed) {
+		be_worker_kick(w);
+		c->kicks = w->kicks;
+	}
+}
+
+static void console_last(struct be_worker *w)
+{
+	drain_output(w->opaque);
 }
 
 /* Bytes from `hxen console` clients (control thread). */
 static void stream_input(void *opaque, const void *buf, size_t len)
 {
 	struct be_console *c = opaque;
-	uint64_t one = 1;
 	size_t room;
 
 	pthread_mutex_lock(&c->lock);
@@ -205,8 +178,7 @@ static void stream_input(void *opaque, const void *buf, size_t len)
 	memcpy(c->pending + c->npending, buf, len);
 	c->npending += len;
 	pthread_mutex_unlock(&c->lock);
-	if (write(c->wake_fd, &one, sizeof(one)) < 0)
-		mon_warn("hvc0: wake: %s", strerror(errno));
+	be_worker_wake(&c->w);
 }
 
 static int open_pty(struct be_console *c)
@@ -264,45 +236,34 @@ int be_console_start(struct be_console *c)
 	pthread_mutex_init(&c->lock, NULL);
 	c->npending = 0;
 	c->in_eof = c->broken_logged = false;
-	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (c->wake_fd < 0) {
-		mon_err("hvc0: eventfd: %s", strerror(errno));
-		return -errno;
-	}
 	r = open_sinks(c);
 	if (r < 0)
-		goto err;
-	c->running = true;
-	r = -pthread_create(&c->thread, NULL, console_thread, c);
+		return r;
+	c->w = (struct be_worker){
+		.name = "hvc0", .notify_fd = c->notify_fd,
+		.kick_fd = c->kick_fd, .work = console_work,
+		.extra_fd = console_extra_fd, .last = console_last,
+		.opaque = c,
+	};
+	r = be_worker_start(&c->w);
 	if (r < 0) {
-		c->running = false;
-		mon_err("hvc0: cannot start the console thread: %s",
-			strerror(-r));
-		goto err;
+		if (c->close_out)
+			close(c->out_fd);
+		return r;
 	}
 	ctl_console_set_input("hvc0", stream_input, c);
 	return 0;
-err:
-	close(c->wake_fd);
-	c->wake_fd = -1;
-	return r;
 }
 
 void be_console_stop(struct be_console *c)
 {
-	uint64_t one = 1;
-
-	if (!c->running)
+	if (!be_worker_running(&c->w))
 		return;
 	ctl_console_clear_input("hvc0");
-	__atomic_store_n(&c->running, false, __ATOMIC_RELEASE);
-	if (write(c->wake_fd, &one, sizeof(one)) < 0)
-		mon_warn("hvc0: wake: %s", strerror(errno));
-	pthread_join(c->thread, NULL);
+	be_worker_stop(&c->w);
 	if (c->close_out)
 		close(c->out_fd);
-	close(c->wake_fd);
-	c->wake_fd = c->out_fd = c->in_fd = -1;
+	c->out_fd = c->in_fd = -1;
 	if (c->mode == BE_CONSOLE_STDIO)
 		tty_restore();
 	if (c->dropped)

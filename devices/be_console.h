@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/be_core.h"
+
 #define XENCONS_IN_SIZE		1024
 #define XENCONS_OUT_SIZE	2048
 
@@ -60,11 +62,10 @@ struct be_console {
 	void *opaque;
 
 	/* private */
-	int out_fd, in_fd, wake_fd;
+	int out_fd, in_fd;
 	bool close_out, close_in, tty_raw, in_eof, broken_logged;
 	char pty_name[64];
-	pthread_t thread;
-	bool running;
+	struct be_worker w;
 	pthread_mutex_t lock;		/* input ring production */
 	uint8_t pending[4096];		/* stream input awaiting ring space */
 	size_t npending;

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "devices/be_core.h"
 #include "monitor/xs.h"
 #include "monitor/xs_ring.h"
 
@@ -25,9 +26,8 @@ struct be_xenstore {
 
 	/* private */
 	struct xs_conn *conn;
-	int wake_fd;
-	pthread_t thread;
-	bool running, broken_logged;
+	struct be_worker w;
+	bool broken_logged;
 	pthread_mutex_t lock;
 	unsigned long long kicks, events;
 };

@@ -6,6 +6,9 @@
 # The host-independent ones are also unit-tested:
 UNIT_SRCS += devices/dev.c devices/uart8250_core.c devices/dev_testdev.c
 UNIT_SRCS += devices/be_console_ring.c devices/be_console.c devices/be_xenstore.c
+UNIT_SRCS += devices/be_core.c devices/be_worker.c devices/be_xenbus.c \
+	     devices/be_grant.c devices/be_ring.c devices/be_blk.c \
+	     devices/be_blk_io.c devices/be_blk_spec.c
 
 # Disk images (devices/disk.h): raw and qcow2, io_uring or a thread pool.
 # The monitor links them with every devices/*.c; hxen disk (tools/) and

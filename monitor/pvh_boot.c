@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "devices/be_console.h"
+#include "devices/be_core.h"
 #include "devices/be_xenstore.h"
 #include "monitor/ctl.h"
 #include "monitor/log.h"
@@ -43,7 +44,8 @@ static struct pvh_state {
 	struct xs *xs;
 	struct be_xenstore xsb;
 	struct be_console con;
-	bool xsb_up, con_up;
+	struct be_env env;	/* the PV backends' view of the VM */
+	bool xsb_up, con_up, be_up;
 	uint32_t store_port, console_port;
 	int efd[4];		/* store notify/kick, console notify/kick */
 } pvh = { .efd = { -1, -1, -1, -1 } };
@@ -284,6 +286,63 @@ static int start_backends(struct mon_vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+static struct xs *env_xs_lock(void *ctx)
+{
+	return pvh_xs_lock();
+}
+
+static void env_xs_unlock(void *ctx)
+{
+	pvh_xs_unlock();
+}
+
+static int env_bind_port(void *ctx, uint32_t port, int notify_fd,
+			 int kick_fd)
+{
+	struct hxen_evtchn_bind b = {
+		.port = port, .notify_fd = notify_fd, .kick_fd = kick_fd,
+	};
+	struct mon_vm *vm = ctx;
+
+	if (hxen_evtchn_bind(&vm->hvm, &b) < 0) {
+		mon_warn("event channel %u: %s", port, hxen_last_error());
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void env_unbind_port(void *ctx, uint32_t port)
+{
+	struct mon_vm *vm = ctx;
+
+	/* fails harmlessly when the guest closed the port first */
+	hxen_evtchn_unbind(&vm->hvm, port);
+}
+
+/* xenbus backends (vbd, ...), after xenstore is up */
+static int start_pv_devices(struct mon_vm *vm, char *err, size_t errlen)
+{
+	int r;
+
+	pvh.env = (struct be_env){
+		.domid = PVH_DOMID, .nr_vcpus = vm->nr_vcpus,
+		.xs_lock = env_xs_lock, .xs_unlock = env_xs_unlock,
+		.bind_port = env_bind_port, .unbind_port = env_unbind_port,
+		.ctx = vm,
+	};
+	r = be_gnttab_init(&pvh.env.gnttab, pvh.gnttab, PVH_GRANT_FRAMES,
+			   &vm->mem);
+	if (r < 0)
+		return pvh_err(r, err, errlen, "out of memory");
+	r = be_core_start(&pvh.env, err, errlen);
+	if (r < 0) {
+		be_gnttab_fini(&pvh.env.gnttab);
+		return r;
+	}
+	pvh.be_up = true;
+	return 0;
+}
+
 static void pvh_xen_fini(struct mon_vm *vm);
 
 static int ctl_shutdown(void *opaque, bool reboot)
@@ -340,6 +399,8 @@ static int pvh_xen(struct mon_vm *vm, char *err, size_t errlen)
 	if (!r)
 		r = start_backends(vm, err, errlen);
 	if (!r)
+		r = start_pv_devices(vm, err, errlen);
+	if (!r)
 		ctl_set_guest_shutdown(ctl_shutdown, NULL);
 	if (!r)
 		mon_dbg("Xen: domid %u, xenstore port %u, console port %u",
@@ -377,6 +438,11 @@ static void pvh_xen_fini(struct mon_vm *vm)
 	if (pvh_stats && vm)
 		print_stats(vm);
 	ctl_set_guest_shutdown(NULL, NULL);
+	if (pvh.be_up) {
+		be_core_stop();
+		be_gnttab_fini(&pvh.env.gnttab);
+	}
+	pvh.be_up = false;
 	if (pvh.con_up)
 		be_console_stop(&pvh.con);
 	if (pvh.xsb_up)

@@ -53,6 +53,17 @@ done
 # the applet from argv[0]: /sbin/init runs "init")
 install -m 755 "$top/tools/guest-init.sh" "$root/init"
 
+# Xen frontends Debian builds as modules (=m), loaded by rcS: the virtual
+# disk's xen-blkfront (no dependencies), from the kernel the e2e harness
+# cached (tests/e2e/fetch-kernel.sh)
+kver=$(cat "$top/build/e2e/kernel/version" 2>/dev/null || true)
+kmods=$top/build/e2e/kernel/root/lib/modules/$kver/kernel
+mkdir -p "$root/lib/modules"
+if [ -n "$kver" ] && [ -e "$kmods/drivers/block/xen-blkfront.ko" ]; then
+	cp "$kmods/drivers/block/xen-blkfront.ko" "$root/lib/modules/"
+	strip --strip-debug "$root/lib/modules/xen-blkfront.ko"
+fi
+
 cat > "$root/etc/inittab" <<'INITTAB'
 ::sysinit:/etc/init.d/rcS
 hvc0::respawn:/bin/sh -l
@@ -67,6 +78,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
+for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
 hostname hxen-guest
 hv=$(cat /sys/hypervisor/type 2>/dev/null || echo none)
 echo "hxen-guest: Linux $(uname -r) up, hypervisor $hv, $(nproc) cpu(s)"

@@ -18,6 +18,7 @@
 #   /opt/hxen/bin/*           build/bin/* (+ their shared libraries at the
 #                             paths ldd reports, copied with cp -L)
 #   /opt/hxen/guests/*        build/pvdrivers/* guest images (top level)
+#   /usr/bin/qemu-img         where installed (+ libraries): qcow2 checks
 #
 # Missing pieces are left out: the scenarios that need them fail with
 # "missing ..." inside the emulated host.
@@ -53,6 +54,7 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 install -m 755 "$top/tests/e2e/init.sh" "$root/init"
 install -m 644 "$top/tests/e2e/lib.sh" "$root/e2e/lib.sh"
 install -m 644 "$top/tests/e2e/linux-lib.sh" "$root/e2e/linux-lib.sh"
+install -m 644 "$top/tests/e2e/blk-lib.sh" "$root/e2e/blk-lib.sh"
 install -m 755 "$top/tests/e2e/demo-inside.sh" "$root/e2e/demo.sh"
 install -m 755 "$top/tests/e2e/bench-inside.sh" "$root/e2e/bench.sh"
 mkdir -p "$root/e2e/demos"
@@ -112,15 +114,24 @@ if [ "${E2E_KVM:-0}" = 1 ]; then
 		cp -L "$f" "$root$f"
 	done
 fi
+# a program and the libraries ldd names:
+# "libfoo.so => /lib/.../libfoo.so (0x...)", "/lib64/ld-linux... (0x...)"
+copy_prog() {
+	cp -L "$1" "$2"
+	for lib in $(ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'); do
+		copy_lib "$lib"
+	done
+}
 if [ -d "$build/bin" ]; then
 	for f in "$build"/bin/*; do
 		[ -f "$f" ] && [ -x "$f" ] || continue
-		cp -L "$f" "$root/opt/hxen/bin/"
-		# "libfoo.so => /lib/.../libfoo.so (0x...)", "/lib64/ld-linux... (0x...)"
-		for lib in $(ldd "$f" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'); do
-			copy_lib "$lib"
-		done
+		copy_prog "$f" "$root/opt/hxen/bin/"
 	done
+fi
+# qemu-img, where installed: the qcow2 scenarios check hxen's images with it
+if qimg=$(command -v qemu-img); then
+	mkdir -p "$root/usr/bin"
+	copy_prog "$qimg" "$root/usr/bin/qemu-img"
 fi
 if [ -d "$build/pvdrivers" ]; then
 	find "$build/pvdrivers" -maxdepth 1 -type f \
