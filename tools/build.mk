@@ -47,7 +47,7 @@ $(GUEST_INITRAMFS): tools/mkguest.sh tools/guest-init.sh tools/copy-kmods.sh | e
 
 # The Debian root disk (tools/mkrootfs.sh, docs/guest.md):
 # build/rootfs/rootfs.img, rebuilt only when its package list, the kernel
-# or tools/rootfs/ change; DEMO=debian and 65-blk-debian boot it.
+# or tools/rootfs/ change; DEMO=debian and 68-blk-debian boot it.
 # rootfs-check boots it under plain QEMU, without hxen (tools/check-rootfs.sh).
 .PHONY: rootfs rootfs-check
 rootfs: e2e-kernel

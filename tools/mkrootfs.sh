@@ -14,7 +14,7 @@
 #   OUTDIR/rootfs.cpio.gz  with HXEN_ROOTFS_CPIO=1: the same files as a
 #                       gzip'd cpio, zero-padded to 512 bytes, for booting
 #                       the userland from a ramdisk (rdinit=/sbin/init;
-#                       66-debian-ramdisk, a check without a block backend)
+#                       69-debian-ramdisk, a check without a block backend)
 #
 # Cached: the image is rebuilt only when the key changes: the package list,
 # the suite, the kernel version (its modules are in the image), the apt

@@ -14,7 +14,7 @@
 #   lx_systemd SECONDS              the root disk's boot report (6x-*debian*)
 #
 # LX_RAMDISK and LX_CMDLINE replace the bundled guest's initramfs and
-# command line (65-blk-debian boots the root disk), LX_APPEND adds to it.
+# command line (68-blk-debian boots the root disk), LX_APPEND adds to it.
 
 LX_G=$E2E_GUESTS/linux
 LX_OUT=/tmp/$E2E_NAME.out

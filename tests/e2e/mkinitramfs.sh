@@ -85,7 +85,7 @@ if [ -d "$kernel/modules/kernel" ]; then
 	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/kvm" \
 		irqbypass kvm kvm-amd kvm-intel || die "cannot copy the KVM modules"
 	# virtio-blk: the disk run.sh attaches for scenarios that ask for one
-	# ("# e2e-disk:", e.g. the Debian root disk for 65-blk-debian).
+	# ("# e2e-disk:", e.g. the Debian root disk for 68-blk-debian).
 	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/disk" \
 		virtio_pci virtio_blk || die "cannot copy the virtio-blk modules"
 fi
@@ -145,7 +145,7 @@ if [ -f "$build/guest/initramfs.cpio.gz" ] && [ -f "$build/guest/vmlinuz" ]; the
 	mkdir -p "$root/opt/hxen/guests/linux"
 	cp -L "$build/guest/vmlinuz" "$build/guest/initramfs.cpio.gz" \
 		"$build/guest/cmdline" "$root/opt/hxen/guests/linux/"
-	# for the root disk (DEMO=debian, 65-blk-debian): the guest's disk
+	# for the root disk (DEMO=debian, 68-blk-debian): the guest's disk
 	# modules and command line; the scenario concatenates the initramfs
 	# (the kernel unpacks both), so the busybox part is packed only once
 	for f in disk-modules.cpio.gz cmdline-disk; do

@@ -6,7 +6,7 @@
 # finish booting ("degraded" is expected: systemd-remount-fs cannot apply
 # the image's fstab to a ramdisk root), root's shell on hvc0 must answer,
 # and `poweroff` must end the monitor with status 0.  It separates what
-# 65-blk-debian needs from hxen (systemd's load: many processes, signals,
+# 68-blk-debian needs from hxen (systemd's load: many processes, signals,
 # timers, hvc0 gettys) from the block backend.
 #
 # Manual: the ramdisk needs a big emulated host,

@@ -1,8 +1,5 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# NEEDS THE BLOCK BACKEND (be_blk, issue 14 part 2): fails with "hxen-monitor
-# has no --disk" until it is merged; then change "manual" below to "svm".
-#
 # The Debian root disk (tools/mkrootfs.sh) boots under hxen from /dev/xvda:
 # Debian's kernel with the bundled initramfs plus its disk modules
 # (xen-blkfront, ext4) mounts root=/dev/xvda and switch_roots to systemd,
@@ -16,7 +13,7 @@
 # E2E_BLK_COPY=1 serves a sparse copy in the host's tmpfs instead (a regular
 # file; ~260 MB of the host's RAM: E2E_MEM=1536).
 # e2e-disk: rootfs
-# e2e-hosts: manual
+# e2e-hosts: svm
 # e2e-timeout: 900
 # shellcheck disable=SC1091,SC2034	# /e2e/ exists in the host; LX_* are read by linux-lib.sh
 . /e2e/lib.sh
