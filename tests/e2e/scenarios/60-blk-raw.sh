@@ -4,7 +4,7 @@
 # offers (flush, no persistent grants, indirect descriptors), sees the
 # right size, and data written with a random pattern reads back the same
 # in the guest, after a guest reboot, and in the image file.
-# e2e-hosts: svm vmx
+# e2e-hosts: svm (backend-independent, or too slow under Bochs: docs/testing.md)
 # e2e-timeout: 900
 . /e2e/lib.sh
 . /e2e/linux-lib.sh
