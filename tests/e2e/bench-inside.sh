@@ -279,6 +279,13 @@ blk_wait() {
 	done
 }
 
+# blk_send LINE: type LINE on the guest's console (a VMM that has gone
+# makes it fail, not the script: SIGPIPE is ignored here)
+trap '' PIPE
+blk_send() {
+	printf '%s\n' "$1" >&4 2>/dev/null
+}
+
 # blk_vm NAME OUT DEVS JOBS CMD...: start CMD (the guest's console on its
 # stdin and stdout), wait for the bench shell, run the fio JOBS (comma-
 # separated) on the first of DEVS that appears, power off.  0 if every job
@@ -294,15 +301,15 @@ blk_vm() {
 	_ok=2
 	if blk_wait "$_out" 'hxen-guest: bench shell' $BENCH_TIMEOUT $_pid; then
 		# the quotes keep the echoed command lines from matching
-		printf '%s\n' "d=; t=0; while [ -z \"\$d\" ] && [ \$t -lt 150 ]; do for x in $_devs; do [ -b \$x ] && d=\$x && break; done; sleep 0.2; t=\$((t + 1)); done; echo \"@@BLK\"\"DEV \$d\"" >&4
+		blk_send "d=; t=0; while [ -z \"\$d\" ] && [ \$t -lt 150 ]; do for x in $_devs; do [ -b \$x ] && d=\$x && break; done; sleep 0.2; t=\$((t + 1)); done; echo \"@@BLK\"\"DEV \$d\""
 		_ok=1
 		for j in $_jobs; do
 			_job=${j%%:*} _rw=${j#*:}
-			printf '%s\n' "fio --name=$_job --filename=\$d --rw=${_rw%:*} --bs=${_rw#*:} $BLK_FIO | sed -n 's/^3;/@@F''IO 3;/p'" >&4
+			blk_send "fio --name=$_job --filename=\$d --rw=${_rw%:*} --bs=${_rw#*:} $BLK_FIO | sed -n 's/^3;/@@F''IO 3;/p'"
 		done
-		printf '%s\n' 'echo @@FIO-""DONE' >&4
+		blk_send 'echo @@FIO-""DONE'
 		blk_wait "$_out" '^@@FIO-DONE' $(( 60 * ${E2E_SCALE:-1} )) $_pid && _ok=0
-		printf '%s\n' 'poweroff -f' >&4
+		blk_send 'poweroff -f'
 		blk_wait "$_out" 'NO-SUCH-LINE' 20 $_pid
 	fi
 	kill -9 $_pid 2>/dev/null

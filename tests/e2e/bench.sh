@@ -16,7 +16,7 @@ build=${BUILD:-build}
 host=${1:-svm}
 
 E2E_APPEND="${E2E_APPEND:-}${BENCH_ONLY:+ bench_only=$BENCH_ONLY}" \
-	E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
+	E2E_TIMEOUT=${E2E_TIMEOUT:-1200} E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
 rc=$?
 log=$build/e2e/bench-$host/serial.log
 echo
