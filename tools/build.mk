@@ -42,7 +42,7 @@ UNIT_SRCS += $(TOOLS_LIB_SRCS) monitor/ctl.c monitor/ctl_console.c
 GUEST_INITRAMFS := $(BUILD)/guest/initramfs.cpio.gz
 .PHONY: guest
 guest: $(GUEST_INITRAMFS)
-$(GUEST_INITRAMFS): tools/mkguest.sh tools/guest-init.sh tools/copy-kmods.sh | e2e-kernel
+$(GUEST_INITRAMFS): tools/mkguest.sh tools/guest-init.sh tools/copy-kmods.sh tools/stub-so.sh | e2e-kernel
 	$(Q)tools/mkguest.sh $(BUILD)/guest
 
 # The Debian root disk (tools/mkrootfs.sh, docs/guest.md):

@@ -39,6 +39,7 @@ E2E_PKGS=(
 	bsdutils		# script(1): a pty for Bochs' term display
 	util-linux procps	# flock, setsid; ps (the harness kills by PID)
 	dkms			# make install registers the module source
+	fio			# make bench: block throughput inside the guest
 )
 # The Debian root disk of the bundled guest (make rootfs, tools/mkrootfs.sh)
 ROOTFS_PKGS=(

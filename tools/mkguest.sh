@@ -18,6 +18,12 @@
 #                             /lib/modules/disk/ with a load order
 #   OUTDIR/initramfs-disk.cpio.gz  the two above, concatenated: the ramdisk
 #                             for booting a root disk (tools/mkrootfs.sh)
+#   OUTDIR/bench.cpio.gz      for `make bench`, if fio is installed: Debian's
+#                             fio with its libraries (the unused engines'
+#                             ones as stubs, tools/stub-so.sh) and
+#                             /bench-init (rdinit=/bench-init: rcS, the disk
+#                             modules, then a shell on the console); appended
+#                             to initramfs.cpio.gz and disk-modules.cpio.gz
 #   OUTDIR/vmlinuz            the kernel tests/e2e/fetch-kernel.sh cached
 #                             (the emulated host's own image)
 #   OUTDIR/cmdline            the command line the demo and scenarios use
@@ -42,7 +48,7 @@ ldd "$bb" >/dev/null 2>&1 && die "$bb is dynamically linked: install busybox-sta
 command -v cpio >/dev/null || die "cpio missing: apt-get install cpio"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/hxen-guest.XXXXXX")
-trap 'rm -rf "$root" "$root.mods"' EXIT
+trap 'rm -rf "$root" "$root.mods" "$root.bench"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/init.d,mnt}
 cp "$bb" "$root/bin/busybox"
@@ -122,6 +128,54 @@ rm -rf "$mroot"
 cat "$out/initramfs.cpio.gz" "$out/disk-modules.cpio.gz" > "$out/initramfs-disk.cpio.gz.tmp"
 mv "$out/initramfs-disk.cpio.gz.tmp" "$out/initramfs-disk.cpio.gz"
 
+# fio for the block benchmarks (tests/e2e/bench-inside.sh), as a third
+# archive.  Debian's fio links every engine it has: the libraries of the
+# ones not used here (rbd, glusterfs, nbd, rdma, pmem: 80 MB with Ceph,
+# ICU, GnuTLS...) are replaced by stubs with the same soname.
+rm -f "$out/bench.cpio.gz"
+if fio=$(command -v fio); then
+	broot=$root.bench
+	mkdir -p "$broot/usr/bin"
+	cp -L "$fio" "$broot/usr/bin/fio"
+	# the libraries fio names (readelf), where ldd finds them; a real one
+	# comes with what it needs in turn, and the dynamic loader
+	libpaths() {	# libpaths FILE: the paths ldd resolves for FILE
+		ldd "$1" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'
+	}
+	for name in $(readelf -d "$fio" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		lib=$(libpaths "$fio" | grep "/$name\$" | head -n1)
+		[ -n "$lib" ] || die "fio needs $name, which ldd does not find"
+		case $name in
+		librbd.*|librados.*|libgfapi.*|libnbd.*|libibverbs.*|librdmacm.*|libpmem.*|libpmemblk.*)
+			"$top/tools/stub-so.sh" "$fio" "$lib" "$broot$(dirname "$lib")" ||
+				die "cannot make a stub of $lib for fio"
+			continue ;;
+		esac
+		for l in "$lib" $(libpaths "$lib"); do
+			mkdir -p "$broot$(dirname "$l")"
+			cp -L "$l" "$broot$l"
+		done
+	done
+	interp=$(readelf -l "$fio" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+	mkdir -p "$broot$(dirname "$interp")"
+	cp -L "$interp" "$broot$interp"
+	cat > "$broot/bench-init" <<'BINIT'
+#!/bin/sh
+# rdinit=/bench-init (make bench): the usual start, the disk modules, then
+# a shell on the console for tests/e2e/bench-inside.sh to type into
+/etc/init.d/rcS
+while read -r m; do
+	insmod "/lib/modules/disk/$m.ko" 2>/dev/null
+done < /lib/modules/disk/order
+. /etc/profile
+echo "hxen-guest: bench shell"
+exec /bin/sh
+BINIT
+	chmod 755 "$broot/bench-init"
+	pack "$broot" "$out/bench.cpio.gz"
+	rm -rf "$broot"
+fi
+
 # The guest kernel: Debian's, as cached by the e2e harness.
 cp -L "$kernel/vmlinuz" "$out/vmlinuz.tmp"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
@@ -134,6 +188,7 @@ echo "$(cat "$out/cmdline") root=/dev/xvda ro" > "$out/cmdline-disk"
 	echo "kernel: $(cat "$top/build/e2e/kernel/version" 2>/dev/null || echo unknown)"
 	echo "SOURCE_DATE_EPOCH: $epoch"
 	(cd "$out" && sha256sum initramfs.cpio.gz disk-modules.cpio.gz vmlinuz)
+	[ -f "$out/bench.cpio.gz" ] && echo "fio: $(dpkg-query -W -f='${Version}' fio 2>/dev/null)"
 } > "$out/manifest"
 echo "mkguest: ${out#"$top"/}/initramfs.cpio.gz ($(( $(stat -c %s "$out/initramfs.cpio.gz") / 1024 )) KiB)," \
      "disk-modules.cpio.gz ($(( $(stat -c %s "$out/disk-modules.cpio.gz") / 1024 )) KiB)," \

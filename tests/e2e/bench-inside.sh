@@ -17,6 +17,9 @@
 #   exits:        hxen: the run pages' counters (hxen-monitor --stats; the
 #                 VM is stopped at the banner); KVM: debugfs kvm/exits at
 #                 the start and at the banner
+#   blk_*:        fio in the guest (sequential 1 MiB writes and reads, 4 KiB
+#                 random reads) on hxen's PV block and on QEMU+KVM's
+#                 virtio-blk, one image on this host's tmpfs
 . /e2e/lib.sh
 
 missing() {
@@ -32,7 +35,13 @@ delta() {	# delta T0 T1 -> seconds with 2 decimals
 }
 
 status=0
-if [ -c /dev/hxen ] && [ -x "$E2E_BIN/hxen-monitor" ] && [ -f "$TESTGUEST" ]; then
+# bench_only=blk on the emulated host's command line (make bench
+# BENCH_ONLY=blk): only the block throughput
+only=$(sed -n 's/.*bench_only=\([a-z]*\).*/\1/p' /proc/cmdline)
+[ -n "$only" ] && echo "# bench_only=$only: the other benchmarks are skipped"
+if [ "$only" = blk ]; then
+	:
+elif [ -c /dev/hxen ] && [ -x "$E2E_BIN/hxen-monitor" ] && [ -f "$TESTGUEST" ]; then
 	t0=$(now)
 	$(testguest_cmd) > /tmp/bench-tg.out 2>&1
 	rc=$?
@@ -103,7 +112,9 @@ hxen_boot() {
 	B_AT_INIT=
 }
 
-if [ -f "$G/vmlinuz" ] && [ -c /dev/hxen ]; then
+if [ "$only" = blk ]; then
+	:
+elif [ -f "$G/vmlinuz" ] && [ -c /dev/hxen ]; then
 	# Cold: an empty extracted-kernel cache, so the monitor decompresses
 	# the bzImage (and stores it).  Warm: the same again, as every boot
 	# after the first one of a kernel is (docs/monitor.md).
@@ -188,7 +199,9 @@ kvm_measure() {
 	fi
 }
 
-if ! command -v qemu-system-x86_64 >/dev/null; then
+if [ "$only" = blk ]; then
+	:
+elif ! command -v qemu-system-x86_64 >/dev/null; then
 	missing "QEMU+KVM comparison: qemu-system-x86_64 not in the initramfs (E2E_KVM=1)"
 	status=1
 elif ! kvm_load >/dev/null; then
@@ -238,5 +251,145 @@ fi
 if [ -n "$hx_exits" ] && [ -n "$kvm_exits" ] && [ "$kvm_exits" -gt 0 ]; then
 	echo "@@BENCH ratio_exits_hxen_over_kvm $(awk -v a="$hx_exits" -v b="$kvm_exits" 'BEGIN { printf "%.2f", a / b }') x ($kvm_best_name)"
 fi
-missing "disk and network throughput: needs the vbd/vif backends"
+# Block throughput: fio (tools/mkguest.sh's bench.cpio.gz, rdinit=
+# /bench-init gives a shell on the console) in the guest, O_DIRECT, libaio,
+# a fixed queue depth, against one raw image on this host's tmpfs: hxen's
+# PV block (xen-blkfront) against QEMU+KVM's virtio-blk.  tmpfs has no
+# O_DIRECT (Linux 6.1), so both VMMs use the host page cache (QEMU:
+# cache=writeback; cache=none cannot open the image) and QEMU is measured
+# with aio=threads and aio=io_uring, the best of the two per job compared.
+BLK_IMG=/tmp/bench.img
+BLK_MB=64
+BLK_RAMDISK=/tmp/bench-blk.cpio.gz
+# NAME:RW:BS, a boot each for the sequential and the random jobs (under
+# QEMU+KVM nested in TCG the guest stopped in the third fio run of one
+# boot, every time)
+BLK_BOOTS="seqwrite:write:1M,seqread:read:1M randread:randread:4k"
+BLK_JOBS=$(echo "$BLK_BOOTS" | tr ',' ' ')
+BLK_FIO="--direct=1 --ioengine=libaio --iodepth=16 --size=${BLK_MB}M --runtime=5 --time_based --output-format=terse --terse-version=3"
+
+# blk_wait OUT PATTERN SECONDS PID: until PATTERN is in OUT (0), PID exits
+# or SECONDS pass (1)
+blk_wait() {
+	_end=$(( $(date +%s) + $3 ))
+	while ! grep -q -- "$2" "$1" 2>/dev/null; do
+		kill -0 "$4" 2>/dev/null || { sleep 0.5; grep -q -- "$2" "$1"; return; }
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.2
+	done
+}
+
+# blk_send LINE: type LINE on the guest's console (a VMM that has gone
+# makes it fail, not the script: SIGPIPE is ignored here)
+trap '' PIPE
+blk_send() {
+	printf '%s\n' "$1" >&4 2>/dev/null
+}
+
+# blk_vm NAME OUT DEVS JOBS CMD...: start CMD (the guest's console on its
+# stdin and stdout), wait for the bench shell, run the fio JOBS (comma-
+# separated) on the first of DEVS that appears, power off.  0 if every job
+# printed its terse line, 2 if the guest did not reach its shell, else 1.
+blk_vm() {
+	_name=$1 _out=$2 _devs=$3 _jobs=$(echo "$4" | tr ',' ' ')
+	shift 4
+	rm -f /tmp/bench-blk.in "$_out"
+	mkfifo /tmp/bench-blk.in || return 1
+	"$@" < /tmp/bench-blk.in > "$_out" 2>&1 &
+	_pid=$!
+	exec 4> /tmp/bench-blk.in
+	_ok=2
+	if blk_wait "$_out" 'hxen-guest: bench shell' $BENCH_TIMEOUT $_pid; then
+		# the quotes keep the echoed command lines from matching
+		blk_send "d=; t=0; while [ -z \"\$d\" ] && [ \$t -lt 150 ]; do for x in $_devs; do [ -b \$x ] && d=\$x && break; done; sleep 0.2; t=\$((t + 1)); done; echo \"@@BLK\"\"DEV \$d\""
+		_ok=1
+		for j in $_jobs; do
+			_job=${j%%:*} _rw=${j#*:}
+			blk_send "fio --name=$_job --filename=\$d --rw=${_rw%:*} --bs=${_rw#*:} $BLK_FIO | sed -n 's/^3;/@@F''IO 3;/p'"
+		done
+		blk_send 'echo @@FIO-""DONE'
+		blk_wait "$_out" '^@@FIO-DONE' $(( 60 * ${E2E_SCALE:-1} )) $_pid && _ok=0
+		blk_send 'poweroff -f'
+		blk_wait "$_out" 'NO-SUCH-LINE' 20 $_pid
+	fi
+	kill -9 $_pid 2>/dev/null
+	exec 4>&-
+	wait $_pid 2>/dev/null
+	[ $_ok = 0 ] || { echo "# $_name: no shell or fio did not finish:"; guest_prefix < "$_out" | tail -n 15; }
+	[ $_ok = 2 ] || [ "$(grep -c '^@@FIO 3;' "$_out")" = "$(echo $_jobs | wc -w)" ] || _ok=1
+	return $_ok
+}
+
+# blk_results OUT: "job MiB/s IOPS" per job from the terse lines (fields 7,
+# 8: read KiB/s, IOPS; 48, 49: write)
+blk_results() {
+	tr -d '\r' < "$1" | awk -F';' '/^@@FIO 3;/ {
+		if ($48 > 0) { bw = $48; io = $49 } else { bw = $7; io = $8 }
+		printf "%s %.1f %d\n", $3, bw / 1024, io }'
+}
+
+blk_status=0
+if [ -f "$G/bench.cpio.gz" ] && [ -f "$G/disk-modules.cpio.gz" ] && [ -f "$G/vmlinuz" ]; then
+	cat "$G/initramfs.cpio.gz" "$G/disk-modules.cpio.gz" "$G/bench.cpio.gz" > "$BLK_RAMDISK"
+	dd if=/dev/zero of="$BLK_IMG" bs=1M count=$BLK_MB 2>/dev/null
+	: > /tmp/bench-blk-hx.res
+	for jobs in $BLK_BOOTS; do
+		[ -c /dev/hxen ] && blk_vm hxen /tmp/bench-blk-hx.out "/dev/xvdb /dev/xvda" "$jobs" \
+			"$E2E_BIN/hxen-monitor" --memory 256M \
+			--kernel "$G/vmlinuz" --ramdisk "$BLK_RAMDISK" \
+			--cmdline "console=hvc0 quiet panic=-1 rdinit=/bench-init" \
+			--serial none --console stdio \
+			--disk "format=raw,vdev=xvdb,access=rw,target=$BLK_IMG"
+		blk_results /tmp/bench-blk-hx.out >> /tmp/bench-blk-hx.res
+	done
+	: > /tmp/bench-blk-kvm.res
+	if command -v qemu-system-x86_64 >/dev/null && kvm_load >/dev/null; then
+		for aio in threads io_uring; do
+			for jobs in $BLK_BOOTS; do
+				# retried once if it did not reach its shell: see
+				# kvm_measure (the PCI scan that stops)
+				for _ in 1 2; do
+					BENCH_TIMEOUT=$(( 60 * ${E2E_SCALE:-1} )) blk_vm "kvm $aio" /tmp/bench-blk-kvm.out "/dev/vda" "$jobs" \
+						qemu-system-x86_64 -M pc,accel=kvm \
+						-cpu host -m 256 -nodefaults -display none -no-reboot \
+						-L /usr/share/seabios -L /usr/share/qemu -serial stdio \
+						-kernel "$G/vmlinuz" -initrd "$BLK_RAMDISK" \
+						-append "console=ttyS0 quiet panic=-1 rdinit=/bench-init" \
+						-drive "file=$BLK_IMG,format=raw,if=virtio,cache=writeback,aio=$aio"
+					[ $? = 2 ] || break
+				done
+				blk_results /tmp/bench-blk-kvm.out | sed "s/\$/ $aio/" >> /tmp/bench-blk-kvm.res
+			done
+		done
+		kvm_unload >/dev/null 2>&1
+	else
+		missing "block throughput under QEMU+KVM: qemu-system-x86_64 absent or KVM did not load"
+		blk_status=1
+	fi
+	for j in $BLK_JOBS; do
+		job=${j%%:*}
+		hx=$(awk -v j="$job" '$1 == j' /tmp/bench-blk-hx.res | head -n1)
+		# QEMU's best configuration for this job
+		kv=$(awk -v j="$job" '$1 == j' /tmp/bench-blk-kvm.res | sort -k2 -n -r | head -n1)
+		case $job in
+		randread) unit=IOPS col=3 target=0.9 ;;
+		*) unit=MiB/s col=2 target=1.0 ;;
+		esac
+		[ -n "$hx" ] && echo "@@BENCH blk_hxen_$job $(echo "$hx" | cut -d' ' -f$col) $unit ($(echo "$hx" | cut -d' ' -f2) MiB/s, $(echo "$hx" | cut -d' ' -f3) IOPS)"
+		[ -n "$kv" ] && echo "@@BENCH blk_kvm_$job $(echo "$kv" | cut -d' ' -f$col) $unit ($(echo "$kv" | cut -d' ' -f2) MiB/s, $(echo "$kv" | cut -d' ' -f3) IOPS; virtio-blk cache=writeback aio=$(echo "$kv" | cut -d' ' -f4); of: $(awk -v j="$job" -v c=$col '$1 == j { printf "%s=%s ", $4, $c }' /tmp/bench-blk-kvm.res))"
+		[ -n "$hx" ] || { missing "block $job under hxen: fio did not finish (the guest's lines above)"; blk_status=1; }
+		[ -n "$kv" ] || { missing "block $job under QEMU+KVM (virtio-blk): fio did not finish in any configuration"; blk_status=1; }
+		if [ -n "$hx" ] && [ -n "$kv" ]; then
+			r=$(ratio "$(echo "$hx" | cut -d' ' -f$col)" "$(echo "$kv" | cut -d' ' -f$col)")
+			met=$(awk -v r="$r" -v t=$target 'BEGIN { print (r >= t) ? "met" : "not met" }')
+			echo "@@BENCH ratio_blk_${job}_hxen_over_virtio $r x (target >= $target x: $met)"
+		fi
+	done
+	rm -f "$BLK_IMG" "$BLK_RAMDISK"
+else
+	missing "block throughput: $G/bench.cpio.gz absent (apt-get install fio, then tools/mkguest.sh)"
+	blk_status=1
+fi
+[ $blk_status = 0 ] || status=1
+missing "network throughput: needs the vif backend"
 exit $status

@@ -6,6 +6,8 @@
 # cannot measure yet.  Exit status 1 if the run failed.
 #
 #   tests/e2e/bench.sh [svm|vmx]
+#
+# BENCH_ONLY=blk runs only the block throughput part (bench-inside.sh).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,7 +15,8 @@ build=${BUILD:-build}
 [[ "$build" = /* ]] || build=$top/$build
 host=${1:-svm}
 
-E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
+E2E_APPEND="${E2E_APPEND:-}${BENCH_ONLY:+ bench_only=$BENCH_ONLY}" \
+	E2E_TIMEOUT=${E2E_TIMEOUT:-1200} E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
 rc=$?
 log=$build/e2e/bench-$host/serial.log
 echo

@@ -148,7 +148,8 @@ if [ -f "$build/guest/initramfs.cpio.gz" ] && [ -f "$build/guest/vmlinuz" ]; the
 	# for the root disk (DEMO=debian, 68-blk-debian): the guest's disk
 	# modules and command line; the scenario concatenates the initramfs
 	# (the kernel unpacks both), so the busybox part is packed only once
-	for f in disk-modules.cpio.gz cmdline-disk; do
+	# (and make bench's fio, bench.cpio.gz, appended to both)
+	for f in disk-modules.cpio.gz cmdline-disk bench.cpio.gz; do
 		[ -f "$build/guest/$f" ] && cp -L "$build/guest/$f" "$root/opt/hxen/guests/linux/"
 	done
 fi
