@@ -178,6 +178,9 @@ struct blk_queue {
 	pthread_cond_t idle;
 	struct blk_io *ios, *free_ios;
 	unsigned int inflight;
+	/* worker only: requests started, not yet given to the disk layer */
+	struct disk_req **batch;	/* ring.size entries */
+	unsigned int nbatch;
 	bool dead;			/* faulted: take no more requests */
 	uint64_t nreq, nerr;
 };

@@ -3,7 +3,8 @@
  * One blkif ring.  On every wake-up the worker takes every request the
  * guest has produced, copies it out of the ring, checks it, and hands it
  * to the disk layer with iovecs that point straight into the granted
- * pages (no bounce buffer); then RING_FINAL_CHECK_FOR_REQUESTS.  Each
+ * pages (no bounce buffer), all of a batch in one disk_submitv() (one
+ * io_uring_submit for raw images); then RING_FINAL_CHECK_FOR_REQUESTS.  Each
  * completion, on a disk-layer thread, drops the grants, writes the
  * response and notifies the guest if rsp_event asks for it.  Nothing on
  * the worker waits for I/O.
@@ -149,6 +150,19 @@ static int read_indirect(struct blk_queue *q,
 	return 0;
 }
 
+/* Started requests go to the disk layer together, in blk_queue_process(). */
+static void queue_req(struct blk_queue *q, struct blk_io *io)
+{
+	q->batch[q->nbatch++] = &io->dreq;
+}
+
+static void submit_batch(struct blk_queue *q)
+{
+	if (q->nbatch)
+		disk_submitv(q->bd->disk, q->batch, (int)q->nbatch);
+	q->nbatch = 0;
+}
+
 static bool range_ok(const struct blk_dev *bd, uint64_t sector,
 		     uint64_t count)
 {
@@ -188,7 +202,7 @@ static int16_t start_rw(struct blk_queue *q, struct blk_io *io,
 	if (op == BLKIF_OP_FLUSH_DISKCACHE && !nseg) {
 		io->dreq.op = DISK_FLUSH;
 		io->nseg = 0;
-		disk_submit(bd->disk, &io->dreq);
+		queue_req(q, io);
 		return 0;
 	}
 	bytes = map_segments(q, io, seg, nseg);
@@ -204,7 +218,7 @@ static int16_t start_rw(struct blk_queue *q, struct blk_io *io,
 	io->dreq.offset = sector * DISK_SECTOR;
 	io->dreq.iov = io->iov;
 	io->dreq.iovcnt = io->nseg;
-	disk_submit(bd->disk, &io->dreq);
+	queue_req(q, io);
 	return 0;
 }
 
@@ -222,7 +236,7 @@ static int16_t start_discard(struct blk_queue *q, struct blk_io *io,
 	io->dreq.op = DISK_DISCARD;
 	io->dreq.offset = r->sector_number * DISK_SECTOR;
 	io->dreq.len = r->nr_sectors * DISK_SECTOR;
-	disk_submit(bd->disk, &io->dreq);
+	queue_req(q, io);
 	return 0;
 }
 
@@ -243,8 +257,6 @@ static void start_request(struct blk_queue *q, struct blk_io *io,
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:
 	case BLKIF_OP_INDIRECT:
-		status = start_rw(q, io, e);
-		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
 		status = start_rw(q, io, e);
 		break;
@@ -271,11 +283,14 @@ void blk_queue_process(struct blk_queue *q)
 			struct blk_io *io = io_get(q);
 
 			/* cannot happen: in flight <= ring size, checked */
-			if (!io)
+			if (!io) {
+				submit_batch(q);
 				return;
+			}
 			be_ring_take(&q->ring, &e);
 			start_request(q, io, &e);
 		}
+		submit_batch(q);
 	}
 	if (n < 0) {
 		q->dead = true;
@@ -292,8 +307,15 @@ static void queue_work(struct be_worker *w, bool notified, short revents)
 int blk_queue_alloc(struct blk_queue *q)
 {
 	q->ios = calloc(q->ring.size, sizeof(*q->ios));
-	if (!q->ios)
+	q->batch = calloc(q->ring.size, sizeof(*q->batch));
+	if (!q->ios || !q->batch) {
+		free(q->ios);
+		free(q->batch);
+		q->ios = NULL;
+		q->batch = NULL;
 		return -ENOMEM;
+	}
+	q->nbatch = 0;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->idle, NULL);
 	q->free_ios = NULL;
@@ -312,7 +334,9 @@ void blk_queue_free(struct blk_queue *q)
 	if (!q->ios)
 		return;
 	free(q->ios);
+	free(q->batch);
 	q->ios = NULL;
+	q->batch = NULL;
 	pthread_mutex_destroy(&q->lock);
 	pthread_cond_destroy(&q->idle);
 }
