@@ -55,6 +55,7 @@ include pvdrivers/build.mk
 include kmod/build.mk
 include tests/unit/build.mk	# last but one: uses UNIT_SRCS from all above
 include tests/e2e/build.mk
+include tests/sdl/build.mk
 include tools/install/build.mk
 
 real-all: $(ALL)
@@ -72,6 +73,7 @@ real-all: $(ALL)
 check: deps
 	$(MAKE) HXEN_DEPS_DONE=1 real-all
 	$(MAKE) HXEN_DEPS_DONE=1 unit
+	$(MAKE) HXEN_DEPS_DONE=1 sdl-check
 	$(MAKE) HXEN_DEPS_DONE=1 pkg-check
 	$(MAKE) HXEN_DEPS_DONE=1 e2e HOST=all
 

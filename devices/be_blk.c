@@ -53,7 +53,7 @@ static int blk_features(struct be_dev *d, struct xs *xs)
 			  DISK_SECTOR);
 	r |= be_xs_printf(xs, d->bpath, "info", "%u",
 			  (rw ? 0 : VDISK_READONLY) |
-			  (s->cdrom ? VDISK_CDROM : 0));
+			  (s->cdrom ? VDISK_CDROM | VDISK_REMOVABLE : 0));
 	r |= be_xs_printf(xs, d->bpath, "feature-flush-cache", "%d", rw);
 	if (rw && bd->info.discard) {
 		r |= be_xs_printf(xs, d->bpath, "feature-discard", "1");
@@ -155,6 +155,13 @@ static void queue_close(struct blk_dev *bd, struct blk_queue *q)
 	if (be_worker_running(&q->w)) {
 		blk_queue_stop(q);
 		queue_report(q);
+		/* with -v: requests per notification, both ways (profiling) */
+		mon_dbg("%s: %llu requests (%llu failed), %llu events in, "
+			"%llu kicks out", q->name,
+			(unsigned long long)q->nreq,
+			(unsigned long long)q->nerr,
+			(unsigned long long)q->w.events,
+			(unsigned long long)q->w.kicks);
 	}
 	if (q->port_bound)
 		bd->dev->env->unbind_port(bd->dev->env->ctx, q->port);
@@ -289,16 +296,6 @@ static void blk_free(struct be_dev *d)
 	free(bd);
 }
 
-/* Requests in flight finish; no new ones are taken (snapshot). */
-static int blk_quiesce(struct be_dev *d)
-{
-	struct blk_dev *bd = d->priv;
-
-	if (bd->disk)
-		disk_drain(bd->disk);
-	return 0;
-}
-
 static const struct be_ops blk_ops = {
 	.type = "vbd",
 	.rearm_state = XB_CONNECTED,
@@ -307,6 +304,9 @@ static const struct be_ops blk_ops = {
 	.disconnect = blk_disconnect,
 	.free = blk_free,
 	.quiesce = blk_quiesce,
+	.save = blk_save,
+	.load = blk_load,
+	.resume = blk_resume,
 };
 
 static int blk_probe(struct be_env *env, char *err, size_t errlen)
@@ -323,22 +323,37 @@ static int blk_probe(struct be_env *env, char *err, size_t errlen)
 			return -ENOMEM;
 		bd->spec = s;
 		bd->gt = &env->gnttab;
-		bd->disk = disk_open(s->target, &o, derr, sizeof(derr));
-		if (!bd->disk) {
+		if (!*s->target) {
+			/*
+			 * An empty cdrom drive: no medium, 0 sectors.  The
+			 * frontend sees the device; every read is past its
+			 * end (BLKIF_RSP_ERROR), like a drive with its tray
+			 * empty.  No disk is opened.
+			 */
+			bd->info = (struct disk_info){
+				.format = "none", .readonly = true,
+			};
+		} else {
+			bd->disk = disk_open(s->target, &o, derr, sizeof(derr));
+		}
+		if (*s->target && !bd->disk) {
 			free(bd);
 			snprintf(err, errlen, "--disk '%s': %s", s->spec, derr);
 			return -EINVAL;
 		}
-		disk_get_info(bd->disk, &bd->info);
+		if (bd->disk)
+			disk_get_info(bd->disk, &bd->info);
 		bd->info.readonly |= s->readonly;
 		bd->sectors = bd->info.size / DISK_SECTOR;
 		bd->dev = be_dev_add(env, &blk_ops, s->devid, bd);
 		if (!bd->dev) {
-			disk_close(bd->disk);
+			if (bd->disk)
+				disk_close(bd->disk);
 			free(bd);
 			return -ENOMEM;
 		}
-		mon_dbg("%s: %s (%s, %llu sectors%s)", bd->dev->name, s->target,
+		mon_dbg("%s: %s (%s, %llu sectors%s)", bd->dev->name,
+			*s->target ? s->target : "(empty cdrom drive)",
 			bd->info.format, (unsigned long long)bd->sectors,
 			bd->info.readonly ? ", read-only" : "");
 	}

@@ -177,11 +177,13 @@ struct blk_queue {
 	pthread_mutex_t lock;		/* responses, free list, inflight */
 	pthread_cond_t idle;
 	struct blk_io *ios, *free_ios;
-	unsigned int inflight;
+	unsigned int inflight;		/* requests, and a pending kick */
+	bool kick_pending;		/* a deferred kick is scheduled */
 	/* worker only: requests started, not yet given to the disk layer */
 	struct disk_req **batch;	/* ring.size entries */
 	unsigned int nbatch;
 	bool dead;			/* faulted: take no more requests */
+	bool quiesced;			/* worker stopped for a snapshot */
 	uint64_t nreq, nerr;
 };
 
@@ -207,5 +209,11 @@ void blk_queue_stop(struct blk_queue *q);
 void blk_queue_process(struct blk_queue *q);
 int blk_queue_alloc(struct blk_queue *q);
 void blk_queue_free(struct blk_queue *q);
+
+/* Snapshot hooks (be_blk_state.c). */
+int blk_quiesce(struct be_dev *d);
+int blk_save(struct be_dev *d, void *buf, size_t len, size_t *used);
+int blk_load(struct be_dev *d, const void *buf, size_t len);
+int blk_resume(struct be_dev *d);
 
 #endif /* HXEN_BE_BLK_H */

@@ -5,8 +5,9 @@
  * to the disk layer with iovecs that point straight into the granted
  * pages (no bounce buffer), all of a batch in one disk_submitv() (one
  * io_uring_submit for raw images); then RING_FINAL_CHECK_FOR_REQUESTS.  Each
- * completion, on a disk-layer thread, drops the grants, writes the
- * response and notifies the guest if rsp_event asks for it.  Nothing on
+ * completion, on a disk-layer thread, drops the grants and writes the
+ * response; if rsp_event asks for a notification, it is sent once at the
+ * end of that thread's batch of completions (disk_defer).  Nothing on
  * the worker waits for I/O.
  *
  * A bad request (bad grant, too many segments, sectors outside the page
@@ -44,7 +45,30 @@ static void put_grants(struct blk_queue *q, struct blk_io *io,
 		be_grant_put(q->bd->gt, io->grefs[i], !io->write);
 }
 
-/* Write the response of @io and recycle it; any thread. */
+/*
+ * The guest's notification, at the end of a batch of responses
+ * (disk_defer).  The pending kick counts as in flight, so that
+ * blk_queue_stop() cannot free the queue under it; the flag is cleared
+ * before the kick, so a response pushed meanwhile schedules its own.
+ */
+static void kick_deferred(void *arg)
+{
+	struct blk_queue *q = arg;
+
+	pthread_mutex_lock(&q->lock);
+	q->kick_pending = false;
+	pthread_mutex_unlock(&q->lock);
+	be_worker_kick(&q->w);
+	pthread_mutex_lock(&q->lock);
+	if (!--q->inflight)
+		pthread_cond_broadcast(&q->idle);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * Write the response of @io and recycle it; any thread.  The kick, if
+ * rsp_event asks for one, waits for the end of the batch.
+ */
 static void respond(struct blk_queue *q, struct blk_io *io, int16_t status)
 {
 	struct blkif_response *rsp;
@@ -57,16 +81,18 @@ static void respond(struct blk_queue *q, struct blk_io *io, int16_t status)
 	rsp->id = io->id;
 	rsp->operation = io->op;
 	rsp->status = status;
-	notify = be_ring_push(&q->ring);
+	notify = be_ring_push(&q->ring) && !q->kick_pending;
 	if (status != BLKIF_RSP_OKAY)
 		q->nerr++;
 	io->next_free = q->free_ios;
 	q->free_ios = io;
-	if (!--q->inflight)
+	if (notify)
+		q->kick_pending = true;		/* keeps io's count */
+	else if (!--q->inflight)
 		pthread_cond_broadcast(&q->idle);
 	pthread_mutex_unlock(&q->lock);
 	if (notify)
-		be_worker_kick(&q->w);
+		disk_defer(kick_deferred, q);
 }
 
 static void io_done(struct disk_req *req, int result)
@@ -277,6 +303,8 @@ void blk_queue_process(struct blk_queue *q)
 
 	if (q->dead)
 		return;
+	/* requests refused here answer inline: one kick for all of them */
+	disk_batch_begin();
 	while ((n = be_ring_final_check(&q->ring)) > 0) {
 		while (n--) {
 			union blkif_ring_entry e;
@@ -285,6 +313,7 @@ void blk_queue_process(struct blk_queue *q)
 			/* cannot happen: in flight <= ring size, checked */
 			if (!io) {
 				submit_batch(q);
+				disk_batch_end();
 				return;
 			}
 			be_ring_take(&q->ring, &e);
@@ -292,6 +321,7 @@ void blk_queue_process(struct blk_queue *q)
 		}
 		submit_batch(q);
 	}
+	disk_batch_end();
 	if (n < 0) {
 		q->dead = true;
 		be_dev_fault(q->bd->dev, "ring indices out of range (the "
@@ -325,6 +355,7 @@ int blk_queue_alloc(struct blk_queue *q)
 		q->free_ios = &q->ios[i];
 	}
 	q->inflight = 0;
+	q->kick_pending = false;
 	q->dead = false;
 	return 0;
 }

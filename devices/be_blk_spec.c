@@ -177,14 +177,20 @@ int blk_spec_parse(const char *s, struct blk_spec *o, char *err,
 	/* never probed: a guest could write a qcow2 header into a raw disk */
 	if (!o->format)
 		o->format = "raw";
-	if (!o->target || !*o->target)
-		return spec_err("--disk '%s': no target=PATH (the image)", s);
 	if (!o->vdev[0])
 		return spec_err("--disk '%s': no vdev (e.g. vdev=xvda)", s);
 	if (o->cdrom && !access_set)
 		o->readonly = true;
 	if (o->cdrom && !o->readonly)
 		return spec_err("--disk '%s': a cdrom is read-only", s);
+	/* a cdrom drive may be empty (xl: no target, or an empty one) */
+	if (!o->target || !*o->target) {
+		if (!o->cdrom)
+			return spec_err("--disk '%s': no target=PATH (the "
+					"image; only a cdrom may have none)",
+					s);
+		o->target = "";
+	}
 	return 0;
 }
 

@@ -224,11 +224,17 @@ void be_core_stop(void)
 	core_env = NULL;
 }
 
+void be_core_release(void)
+{
+	for (struct be_backend *b = backends; b; b = b->next)
+		if (b->release)
+			b->release();
+}
+
 /*
- * Snapshot hooks.  Nothing saves devices yet; these are the calls the
- * save/restore code will make, in this order, so every backend is
- * written against them from the start: quiesce (stop taking requests,
- * wait for those in flight), save/load (the device's record), resume.
+ * Snapshot hooks, called by the save/restore code (monitor/state_dev.c)
+ * in this order: quiesce (stop taking requests, wait for those in
+ * flight), save/load (the device's record), resume.
  */
 int be_core_quiesce(void)
 {
@@ -282,4 +288,43 @@ int be_core_load(const void *buf, size_t len)
 			return r;
 	}
 	return 0;
+}
+
+int be_core_save_dev(struct be_dev *d, void *buf, size_t len, size_t *used)
+{
+	*used = 0;
+	return d->ops->save ? d->ops->save(d, buf, len, used) : 0;
+}
+
+/*
+ * Restore @d after the VM's xenstore was restored: take the saved xenbus
+ * states over and, if the device was connected, connect it again without
+ * a handshake (the frontend still sees Connected; the backend maps the
+ * same rings and binds the same ports, which the restored event-channel
+ * table left unbound for it).  Then the backend's load hook.
+ */
+int be_core_load_dev(struct be_dev *d, enum xenbus_state state,
+		     enum xenbus_state fstate, bool connected,
+		     const void *blob, size_t len)
+{
+	struct xs *xs = d->env->xs_lock(d->env->ctx);
+	int r = 0;
+
+	if (d->connected) {
+		d->ops->disconnect(d);
+		d->connected = false;
+	}
+	d->state = state;
+	d->fstate = fstate;
+	if (connected) {
+		r = d->ops->connect(d, xs);
+		if (!r) {
+			d->connected = true;
+			d->connects++;
+		}
+	}
+	if (!r && d->ops->load)
+		r = d->ops->load(d, blob, len);
+	d->env->xs_unlock(d->env->ctx);
+	return r;
 }

@@ -86,6 +86,20 @@ struct be_env {
 	void *ctx;
 };
 
+/*
+ * One event channel of a device (be_evtchn.c): eventfds bound to the
+ * guest's @port.  Open: 0 or -EINVAL (nothing left open); close is
+ * idempotent once initialised (fds -1).
+ */
+struct be_evtchn {
+	uint32_t port;
+	bool bound;
+	int notify_fd, kick_fd;
+};
+
+int be_evtchn_open(struct be_env *env, struct be_evtchn *ch, uint32_t port);
+void be_evtchn_close(struct be_env *env, struct be_evtchn *ch);
+
 /* ---- devices ---- */
 
 /* XenbusState [xen/include/public/io/xenbus.h] */
@@ -157,6 +171,11 @@ struct be_dev {
 struct be_backend {
 	const char *name;
 	int (*probe)(struct be_env *env, char *err, size_t errlen);
+	/*
+	 * Optional: release what outlives a guest reboot (a vif's TAP or
+	 * slirp stack and its forwards), once, when the monitor ends.
+	 */
+	void (*release)(void);
 	struct be_backend *next;
 };
 
@@ -184,11 +203,18 @@ void be_dev_fault(struct be_dev *d, const char *why);
 int be_core_start(struct be_env *env, char *err, size_t errlen);
 /* Disconnect and free every device; remove their xenstore nodes. */
 void be_core_stop(void);
+/* The monitor ends: every backend's release hook (after be_core_stop). */
+void be_core_release(void);
 /* Snapshot hooks over every device, in registration order. */
 int be_core_quiesce(void);
 int be_core_resume(void);
 int be_core_save(void *buf, size_t len, size_t *used);
 int be_core_load(const void *buf, size_t len);
+/* One device (monitor/state_dev.c: one record per device). */
+int be_core_save_dev(struct be_dev *d, void *buf, size_t len, size_t *used);
+int be_core_load_dev(struct be_dev *d, enum xenbus_state state,
+		     enum xenbus_state fstate, bool connected,
+		     const void *blob, size_t len);
 /* For tests and the stats line: the device list. */
 struct be_dev *be_core_devices(void);
 /* Wait until the fault thread handled every fault raised so far. */

@@ -6,8 +6,9 @@
  *
  * Requests are asynchronous: disk_submit() queues one and returns; its
  * done() callback runs later, on a thread of the disk layer (or inline,
- * before disk_submit() returns, when the request fails validation or the
- * format works synchronously).  The caller must not touch the request or
+ * before disk_submit() returns, when the request fails validation, the
+ * format works synchronously, or io_uring completed it inside the submit
+ * call: a read from the page cache).  The caller must not touch the request or
  * its iovecs until done() ran.  Offsets and lengths are bytes and must be
  * multiples of 512.  A FLUSH completes after every write that completed
  * before it was submitted is on stable storage.
@@ -85,6 +86,19 @@ int disk_submit(struct disk *d, struct disk_req *req);
 int disk_submitv(struct disk *d, struct disk_req *const *reqs, int n);
 /* Waits until every request submitted so far has completed. */
 void disk_drain(struct disk *d);
+
+/*
+ * Batches of completions (devices/disk_batch.c): a done() callback may
+ * disk_defer() work, such as notifying the guest, to the end of the
+ * batch it runs in; each call runs once (none is merged).  The disk
+ * layer's threads make a batch of each wake-up; other threads may
+ * bracket their own with disk_batch_begin()/disk_batch_end() (nested
+ * pairs count).  Outside a batch, disk_defer() runs fn at once.
+ */
+typedef void (*disk_batch_fn)(void *arg);
+void disk_batch_begin(void);
+void disk_batch_end(void);
+void disk_defer(disk_batch_fn fn, void *arg);
 
 /* Synchronous helpers (tools, tests): 0 or -errno. */
 int disk_pread(struct disk *d, void *buf, size_t len, uint64_t offset);

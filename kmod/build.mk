@@ -27,5 +27,9 @@ UNIT_SRCS += kmod/hx_cpuid.c kmod/hx_msr.c kmod/hx_decode.c kmod/hx_pgwalk.c \
 	     kmod/hx_lapic.c
 # VMX backend's host-independent part (owned by the VMX work).
 UNIT_SRCS += kmod/vmx_caps.c
+# SVM backend: the VMRUN consistency checks (names the VMEXIT_INVALID reason).
+UNIT_SRCS += kmod/svm_check.c
+# The nested page table builder (4 KiB and 2 MiB leaves).
+UNIT_SRCS += kmod/hx_npt.c
 # The Xen layer (owned by the Xen work): everything under kmod/xen/.
 UNIT_SRCS += $(wildcard kmod/xen/*.c)

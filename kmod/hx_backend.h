@@ -154,6 +154,8 @@ struct hx_backend_ops {
 	 * offered again at every entry while it is pending.
 	 */
 	void (*offer_irq)(struct hx_vcpu *vcpu, u8 vector);
+	/* After the run: did the CPU take the vector offered (SVM: V_IRQ clear)? */
+	bool (*offer_taken)(struct hx_vcpu *vcpu);
 	void (*clear_int_shadow)(struct hx_vcpu *vcpu);	/* after an emulated instruction */
 	u32 (*get_cpl)(struct hx_vcpu *vcpu);
 
@@ -168,6 +170,14 @@ struct hx_backend_ops {
 	u64 npt_present_mask;
 	u64 npt_addr_mask;		/* bits of an entry holding the address */
 	u32 npt_levels;			/* 4 or 5, set by probe */
+
+	/*
+	 * Save/restore (hx_state.c): the event being delivered, interrupt
+	 * shadow, NMI blocking and debug registers of struct
+	 * hxen_vcpu_state.  set_vstate gets values hx_state.c validated.
+	 */
+	void (*get_vstate)(struct hx_vcpu *vcpu, struct hxen_vcpu_state *st);
+	void (*set_vstate)(struct hx_vcpu *vcpu, const struct hxen_vcpu_state *st);
 };
 
 /* Backends the core knows; either may be absent from the build (weak). */

@@ -35,6 +35,8 @@
 #define L1C_OSXSAVE	BIT(27)
 #define L1C_AVX		BIT(28)
 #define L1C_X2APIC	BIT(21)
+#define L1C_FMA		BIT(12)
+#define L1C_F16C	BIT(29)
 #define L1C_HYPERVISOR	BIT(31)
 
 /* Leaf 1 EDX: all but MCE (7), PSN (18), DS (21), ACPI (22), SS (27), HTT (28), TM (29), PBE (31). */
@@ -90,6 +92,12 @@ static u32 xsave_size(u64 xcr0)
 	return (xcr0 & HX_XCR0_AVX) ? 832 : 576;
 }
 
+/* The mask's word @w, or all ones without a mask. */
+static u32 mask_word(const struct hx_cpuid_ctx *ctx, unsigned int w)
+{
+	return ctx->mask ? ctx->mask->word[w] : ~0U;
+}
+
 static void leaf_1(const struct hx_cpuid_ctx *ctx, u32 out[4])
 {
 	u32 ecx = out[HX_CPUID_ECX];
@@ -106,11 +114,20 @@ static void leaf_1(const struct hx_cpuid_ctx *ctx, u32 out[4])
 		if (ctx->osxsave && (ecx & L1C_XSAVE))
 			out[HX_CPUID_ECX] |= L1C_OSXSAVE;
 	}
+	/* FMA and F16C are VEX-encoded: no AVX state, no VEX [SDM 14.1] */
+	if (!(ctx->xcr0_supported & HX_XCR0_AVX))
+		out[HX_CPUID_ECX] &= ~(L1C_FMA | L1C_F16C);
 	if (ctx->has_lapic && ctx->has_x2apic)
 		out[HX_CPUID_ECX] |= ecx & L1C_X2APIC;
 	out[HX_CPUID_EDX] = edx & L1D_ALLOWED;
 	if (ctx->has_lapic)
 		out[HX_CPUID_EDX] |= edx & L1D_APIC;
+	/* levelling: OSXSAVE follows CR4 and "hypervisor" stays */
+	out[HX_CPUID_ECX] &= mask_word(ctx, HXEN_CPUID_1_ECX) | L1C_OSXSAVE |
+			     L1C_HYPERVISOR;
+	if (!(out[HX_CPUID_ECX] & L1C_XSAVE))
+		out[HX_CPUID_ECX] &= ~L1C_OSXSAVE;
+	out[HX_CPUID_EDX] &= mask_word(ctx, HXEN_CPUID_1_EDX);
 }
 
 static void leaf_7(const struct hx_cpuid_ctx *ctx, u32 sub, u32 out[4])
@@ -120,7 +137,7 @@ static void leaf_7(const struct hx_cpuid_ctx *ctx, u32 sub, u32 out[4])
 	memset(out, 0, 4 * sizeof(u32));
 	if (sub != 0)
 		return;
-	out[HX_CPUID_EBX] = ebx & L7B_ALLOWED;
+	out[HX_CPUID_EBX] = ebx & L7B_ALLOWED & mask_word(ctx, HXEN_CPUID_7_EBX);
 	if (!(ctx->xcr0_supported & HX_XCR0_AVX))
 		out[HX_CPUID_EBX] &= ~L7B_AVX2;
 }
@@ -142,7 +159,7 @@ static void leaf_d(const struct hx_cpuid_ctx *ctx, u32 sub, u32 out[4])
 		break;
 	case 1:
 		/* XSAVEOPT only; XSAVEC/XGETBV1/XSAVES need more state handling. */
-		out[HX_CPUID_EAX] &= BIT(0);
+		out[HX_CPUID_EAX] &= BIT(0) & mask_word(ctx, HXEN_CPUID_D1_EAX);
 		out[HX_CPUID_EBX] = out[HX_CPUID_ECX] = out[HX_CPUID_EDX] = 0;
 		break;
 	case 2:
@@ -201,8 +218,10 @@ void hx_cpuid(const struct hx_cpuid_ctx *ctx, u32 leaf, u32 sub, u32 out[4])
 			out[HX_CPUID_EAX] = MAX_EXT_LEAF;
 		break;
 	case 0x80000001:
-		out[HX_CPUID_ECX] &= E1C_ALLOWED;
-		out[HX_CPUID_EDX] &= E1D_ALLOWED;
+		out[HX_CPUID_ECX] &= E1C_ALLOWED & mask_word(ctx, HXEN_CPUID_81_ECX);
+		out[HX_CPUID_EDX] &= E1D_ALLOWED & mask_word(ctx, HXEN_CPUID_81_EDX);
+		if (!(ctx->xcr0_supported & HX_XCR0_AVX))
+			out[HX_CPUID_ECX] &= ~(BIT(11) | BIT(16));	/* XOP, FMA4 */
 		if (!ctx->has_lapic)
 			out[HX_CPUID_EDX] &= ~L1D_APIC;
 		break;
@@ -227,4 +246,50 @@ void hx_cpuid(const struct hx_cpuid_ctx *ctx, u32 leaf, u32 sub, u32 out[4])
 		memset(out, 0, 4 * sizeof(u32));
 		break;
 	}
+}
+
+u64 hx_cpuid_guest_xcr0(u64 host_sup, const struct hxen_cpuid_features *mask)
+{
+	u64 x = host_sup & HX_XCR0_GUEST_MASK;
+
+	if (!mask)
+		return x;
+	if (!(mask->word[HXEN_CPUID_1_ECX] & L1C_XSAVE))
+		return 0;
+	x &= mask->xcr0 | HX_XCR0_X87 | HX_XCR0_SSE;	/* both always on */
+	if (!(mask->word[HXEN_CPUID_1_ECX] & L1C_AVX))
+		x &= ~HX_XCR0_AVX;
+	return x;
+}
+
+void hx_cpuid_features(const struct hx_cpuid_ctx *ctx,
+		       struct hxen_cpuid_features *f)
+{
+	struct hx_cpuid_ctx c = *ctx;
+	u32 o[4];
+
+	c.osxsave = false;
+	memset(f, 0, sizeof(*f));
+	f->version = HXEN_STATE_VERSION;
+	hx_cpuid(&c, 1, 0, o);
+	f->word[HXEN_CPUID_1_ECX] = o[HX_CPUID_ECX] & ~(L1C_OSXSAVE | L1C_HYPERVISOR);
+	f->word[HXEN_CPUID_1_EDX] = o[HX_CPUID_EDX];
+	hx_cpuid(&c, 7, 0, o);
+	f->word[HXEN_CPUID_7_EBX] = o[HX_CPUID_EBX];
+	f->word[HXEN_CPUID_7_ECX] = o[HX_CPUID_ECX];
+	f->word[HXEN_CPUID_7_EDX] = o[HX_CPUID_EDX];
+	hx_cpuid(&c, 0x80000001, 0, o);
+	f->word[HXEN_CPUID_81_ECX] = o[HX_CPUID_ECX];
+	f->word[HXEN_CPUID_81_EDX] = o[HX_CPUID_EDX];
+	hx_cpuid(&c, 0xd, 1, o);
+	f->word[HXEN_CPUID_D1_EAX] = o[HX_CPUID_EAX];
+	f->xcr0 = c.xcr0_supported;
+}
+
+void hx_cpuid_mask_all(struct hxen_cpuid_features *f)
+{
+	memset(f, 0xff, sizeof(*f));
+	f->version = HXEN_STATE_VERSION;
+	f->flags = 0;
+	memset(f->reserved, 0, sizeof(f->reserved));
 }

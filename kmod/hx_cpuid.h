@@ -8,6 +8,7 @@
 #define HX_CPUID_H
 
 #include "hx_os.h"
+#include "hxen/hxen.h"
 
 #define HX_CPUID_EAX	0
 #define HX_CPUID_EBX	1
@@ -32,8 +33,24 @@ struct hx_cpuid_ctx {
 	bool osxsave;		/* guest CR4.OSXSAVE */
 	u64 xcr0_supported;	/* host XCR0 & HX_XCR0_GUEST_MASK; 0 = no XSAVE */
 	u64 guest_xcr0;		/* current guest XCR0 (leaf 0xD EBX) */
+	/* The VM's levelling mask (HXEN_SET_CPUID_MASK); NULL: none. */
+	const struct hxen_cpuid_features *mask;
 };
 
 void hx_cpuid(const struct hx_cpuid_ctx *ctx, u32 leaf, u32 subleaf, u32 out[4]);
+
+/*
+ * The XCR0 bits a guest with @mask may enable, from the host's
+ * (HX_XCR0_GUEST_MASK-limited) @host_sup: none without XSAVE, no AVX
+ * state without AVX.  Callers put the result in ctx->xcr0_supported.
+ */
+u64 hx_cpuid_guest_xcr0(u64 host_sup, const struct hxen_cpuid_features *mask);
+
+/* The levelled feature words and XCR0 @ctx shows (OSXSAVE, hypervisor off). */
+void hx_cpuid_features(const struct hx_cpuid_ctx *ctx,
+		       struct hxen_cpuid_features *f);
+
+/* A mask that hides nothing. */
+void hx_cpuid_mask_all(struct hxen_cpuid_features *f);
 
 #endif /* HX_CPUID_H */

@@ -13,6 +13,27 @@
 
 static struct dentry *hx_debugfs_root;
 
+/* The exit profile of @v (struct hx_vcpu.stat): only what is non-zero. */
+static void stat_show(struct seq_file *m, struct hx_vcpu *v)
+{
+	unsigned int i;
+
+	seq_printf(m, "vcpu %u exits by kind:", v->id);
+	for (i = 0; i < ARRAY_SIZE(v->stat.kind); i++)
+		if (v->stat.kind[i])
+			seq_printf(m, " %u=%u", i, v->stat.kind[i]);
+	seq_puts(m, "; re-entered, by code:");
+	for (i = 0; i < HX_STAT_CODES; i++)
+		if (v->stat.code[i])
+			seq_printf(m, " %#x=%u", i, v->stat.code[i]);
+	seq_puts(m, "; hypercalls:");
+	for (i = 0; i < HX_STAT_HCALLS; i++)
+		if (v->stat.hcall[i])
+			seq_printf(m, " %u=%u", i, v->stat.hcall[i]);
+	seq_printf(m, "; wrmsr x2apic %u, other %u (last %#x)\n",
+		   v->stat.wrmsr_lapic, v->stat.wrmsr_other, v->stat.wrmsr_last);
+}
+
 static int vm_show(struct seq_file *m, void *unused)
 {
 	struct hx_vm *vm = m->private;
@@ -40,8 +61,12 @@ static int vm_show(struct seq_file *m, void *unused)
 		if (irq < 256)
 			seq_printf(m, "%#lx", irq);
 		seq_printf(m, " sleeping %d\n", waitqueue_active(&v->wq));
+		stat_show(m, v);
 	}
 	hx_xen_debug_show(m, vm);
+	down_read(&vm->mem_lock);
+	hx_mmu_audit(m, vm);
+	up_read(&vm->mem_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vm);

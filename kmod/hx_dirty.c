@@ -2,8 +2,9 @@
 /*
  * Dirty logging for HXEN_MEM_DIRTY_LOG slots: their pages are mapped
  * read-only in the nested page table; the first guest write faults, sets
- * the page's bit and makes the page writable again.  HXEN_GET_DIRTY_LOG
- * hands out the bitmap, clears it and write-protects the pages it listed.
+ * the page's bit and makes the page writable again (hx_mmu_fault).
+ * HXEN_GET_DIRTY_LOG hands out the bitmap, clears it and drops the
+ * entries of the pages it listed, which come back read-only.
  * In-kernel writes through hx_gpa_write() are logged too.  Pages the Xen
  * layer keeps mapped (shared_info, vcpu_info) are written behind the log's
  * back: a migration must send them after the guest is paused.
@@ -14,18 +15,11 @@
 #include <linux/uaccess.h>
 #include "hx_vm.h"
 
-void hx_mem_kick_all(struct hx_vm *vm);
-
-/* Write fault on a logged page (vm->mem_lock held for read). */
-int hx_dirty_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa)
+/* A page of a logged slot was (or is about to be) written. */
+void hx_dirty_mark(struct hx_slot *slot, u64 gpa)
 {
-	unsigned long idx = (gpa - slot->gpa) >> PAGE_SHIFT;
-
-	if (!slot->dirty)
-		return -ENOENT;
-	set_bit(idx, slot->dirty);
-	return hx_npt_map(vm, gpa & PAGE_MASK, page_to_phys(slot->pages[idx]),
-			  HX_PROT_R | HX_PROT_W | HX_PROT_X);
+	if (slot->dirty)
+		set_bit((gpa - slot->gpa) >> PAGE_SHIFT, slot->dirty);
 }
 
 long hx_dirty_get_log(struct hx_vm *vm, const struct hxen_dirty_log *d)
@@ -53,10 +47,14 @@ long hx_dirty_get_log(struct hx_vm *vm, const struct hxen_dirty_log *d)
 	down_write(&vm->mem_lock);
 	for (i = 0; i < words; i++)
 		snap[i] = xchg(&s->dirty[i], 0);
+	/* Dropped entries come back read-only at the next read (hx_mmu_fault). */
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_seq++;
 	for_each_set_bit(i, snap, s->npages)
-		hx_npt_map(vm, s->gpa + i * PAGE_SIZE, page_to_phys(s->pages[i]),
-			   HX_PROT_R | HX_PROT_X);	/* existing tables: cannot fail */
-	atomic_inc(&vm->tlb_gen);
+		hx_npt_zap_range(&vm->npt, s->gpa + i * PAGE_SIZE,
+				 s->gpa + (i + 1) * PAGE_SIZE);
+	spin_unlock(&vm->mmu_lock);
+	hx_mmu_flush_all(vm);
 	up_write(&vm->mem_lock);
 	mutex_unlock(&vm->lock);
 

@@ -12,6 +12,7 @@
 #include "hx_exit.h"
 #include "hx_hooks.h"
 #include "hx_cpuid.h"
+#include "hx_level.h"
 #include "hx_msr_io.h"
 #include "hx_decode.h"
 #include "hx_pgwalk.h"
@@ -63,11 +64,6 @@ static void inject_gp(struct hx_vcpu *vcpu)
 
 /* --- CPUID ------------------------------------------------------------- */
 
-static void host_cpuid(void *opaque, u32 leaf, u32 sub, u32 out[4])
-{
-	cpuid_count(leaf, sub, &out[0], &out[1], &out[2], &out[3]);
-}
-
 static bool xen_leaf(void *opaque, u32 leaf, u32 sub, u32 out[4])
 {
 	return hx_xen_cpuid(opaque, leaf, sub, out);
@@ -76,19 +72,14 @@ static bool xen_leaf(void *opaque, u32 leaf, u32 sub, u32 out[4])
 static int exit_cpuid(struct hx_vcpu *vcpu, const struct hx_exit *exit)
 {
 	struct hxen_sregs s;
-	struct hx_cpuid_ctx ctx = {
-		.host_cpuid = host_cpuid,
-		.hv_leaf = vcpu->vm->xen ? xen_leaf : NULL,
-		.opaque = vcpu,
-		.apic_id = vcpu->id,
-		.nr_vcpus = 1,
-		.has_lapic = true,	/* hx_lapic.c, xAPIC MMIO only */
-		.has_x2apic = false,
-		.xcr0_supported = hx_fpu_xcr0_supported(),
-		.guest_xcr0 = vcpu->xcr0,
-	};
+	struct hx_cpuid_ctx ctx;
 	u32 out[4];
 
+	hx_level_ctx(vcpu->vm, &ctx);	/* host, LAPIC, XCR0, the VM's mask */
+	ctx.hv_leaf = vcpu->vm->xen ? xen_leaf : NULL;
+	ctx.opaque = vcpu;
+	ctx.apic_id = vcpu->id;
+	ctx.guest_xcr0 = vcpu->xcr0;
 	hx_ops->get_sregs(vcpu, &s);
 	ctx.osxsave = s.cr4 & CR4_OSXSAVE;
 	hx_cpuid(&ctx, (u32)vcpu->regs.rax, (u32)vcpu->regs.rcx, out);
@@ -143,6 +134,12 @@ static int exit_msr(struct hx_vcpu *vcpu, const struct hx_exit *exit, bool write
 	int ret;
 
 	hx_msr_io_init(vcpu, &io);
+	if (write && (index >> 8) == 8) {
+		vcpu->stat.wrmsr_lapic++;
+	} else if (write) {
+		vcpu->stat.wrmsr_other++;
+		vcpu->stat.wrmsr_last = index;
+	}
 	if (write) {
 		val = (vcpu->regs.rax & 0xffffffffULL) | (vcpu->regs.rdx << 32);
 		ret = hx_msr_write(&vcpu->msr, &io, index, val);
@@ -519,14 +516,27 @@ static int exit_npf(struct hx_vcpu *vcpu, const struct hx_exit *exit)
 	struct hx_slot *slot = hx_slot_find(vcpu->vm, exit->npf.gpa);
 	bool write = exit->npf.access & HX_NPF_WRITE;
 
+	if (!slot && vcpu->vm->xen) {
+		int r = hx_xen_npf(vcpu, exit->npf.gpa);
+
+		if (!r)
+			return HX_RESUME;
+		if (r != -ENOENT)
+			return hx_internal_error(vcpu, HXEN_INTERNAL_FAULT, exit->code,
+						 exit->info1, exit->info2);
+	}
 	if (!slot)
 		return exit_mmio(vcpu, exit, write);
 	if ((slot->flags & HXEN_MEM_READONLY) && write)
 		return exit_mmio(vcpu, exit, true);
-	if (slot->dirty && write && !hx_dirty_fault(vcpu->vm, slot, exit->npf.gpa))
+	/* RAM is mapped on first touch (hx_mmu.c). */
+	if (!hx_mmu_fault(vcpu->vm, slot, exit->npf.gpa, write))
 		return HX_RESUME;
-	/* Mapped RAM should never fault: report it instead of looping. */
-	return hx_internal_error(vcpu, HXEN_INTERNAL_UNHANDLED_EXIT, exit->code,
+	pr_warn_ratelimited("hxen: vm %llu vcpu %u: guest RAM at gpa %#llx is not mapped %s by the monitor (hva %#llx): stopping the vCPU\n",
+			    vcpu->vm->serial, vcpu->id, exit->npf.gpa,
+			    write ? "writable" : "readable",
+			    slot->uaddr + (exit->npf.gpa - slot->gpa));
+	return hx_internal_error(vcpu, HXEN_INTERNAL_FAULT, exit->code,
 				 exit->info1, exit->info2);
 }
 
@@ -536,7 +546,7 @@ static int exit_xsetbv(struct hx_vcpu *vcpu, const struct hx_exit *exit)
 {
 	u64 val = (vcpu->regs.rax & 0xffffffffULL) | (vcpu->regs.rdx << 32);
 
-	if (!hx_fpu_xcr0_supported()) {
+	if (!hx_vm_xcr0_supported(vcpu->vm)) {
 		hx_ops->inject_exception(vcpu, X86_UD, false, 0);
 		return HX_RESUME;
 	}

@@ -19,6 +19,7 @@
 #include <asm/asm.h>
 #include "hx_vm.h"
 #include "hx_cpuid.h"
+#include "hx_level.h"
 
 #define FX_FCW		0	/* u16 */
 #define FX_MXCSR	24	/* u32 */
@@ -73,7 +74,7 @@ void hx_vcpu_fpu_reset(struct hx_vcpu *vcpu)
 
 int hx_vcpu_set_xcr0(struct hx_vcpu *vcpu, u64 val)
 {
-	u64 sup = hx_fpu_xcr0_supported();
+	u64 sup = hx_vm_xcr0_supported(vcpu->vm);	/* the VM's levelling */
 
 	/* [SDM XSETBV]: x87 always on, AVX needs SSE, nothing unsupported. */
 	if (!(val & HX_XCR0_X87) || (val & ~sup) ||
@@ -164,7 +165,7 @@ int hx_fpu_set(struct hx_vcpu *vcpu, const struct hxen_fpu *f)
 			return -EINVAL;
 		xstate_bv = *(const u64 *)(r + XS_HDR);
 		xcomp_bv = *(const u64 *)(r + XS_HDR + 8);
-		if ((xstate_bv & ~hx_fpu_xcr0_supported()) || xcomp_bv)
+		if ((xstate_bv & ~hx_vm_xcr0_supported(vcpu->vm)) || xcomp_bv)
 			return -EINVAL;
 		for (i = XS_HDR + 16; i < XS_HDR + 64; i++)
 			if (r[i])

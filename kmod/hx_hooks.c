@@ -11,6 +11,16 @@ void __weak hx_xen_debug_show(struct seq_file *m, struct hx_vm *vm)
 {
 }
 
+int __weak hx_xen_npf(struct hx_vcpu *vcpu, u64 gpa)
+{
+	return -ENOENT;
+}
+
+unsigned long __weak hx_xen_zap_hva(struct hx_vm *vm, unsigned long start, unsigned long end)
+{
+	return 0;
+}
+
 bool __weak hx_xen_present(void)
 {
 	return false;

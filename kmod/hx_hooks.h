@@ -83,6 +83,19 @@ int hx_xen_vcpu_create(struct hx_vcpu *vcpu);
 void hx_xen_vcpu_destroy(struct hx_vcpu *vcpu);
 void hx_xen_vm_destroy(struct hx_vm *vm);
 
+/*
+ * Guest memory the Xen layer maps outside the slots (grant-table frames,
+ * from the monitor's memory, on demand as RAM is: docs/kmod.md).
+ * hx_xen_npf: a nested page fault at @gpa outside every slot; 0 if it was
+ * such a frame (mapped now, or to be faulted again), -ENOENT if not ours
+ * (MMIO), -EFAULT if the monitor no longer maps it.  Default: -ENOENT.
+ * hx_xen_zap_hva (vm->mmu_lock held, must not sleep): the MMU notifier
+ * invalidates the monitor's [start, end): drop what maps it; returns the
+ * number of nested entries dropped.  Default: 0.
+ */
+int hx_xen_npf(struct hx_vcpu *vcpu, u64 gpa);
+unsigned long hx_xen_zap_hva(struct hx_vm *vm, unsigned long start, unsigned long end);
+
 /* debugfs (hx_debugfs.c): the Xen layer's part of a VM's state file. */
 struct seq_file;
 void hx_xen_debug_show(struct seq_file *m, struct hx_vm *vm);

@@ -10,6 +10,7 @@
 #include <linux/smp.h>
 #include <linux/cpu.h>
 #include <asm/processor.h>
+#include "hx_level.h"
 #include "hx_vm.h"
 #include "hx_hooks.h"
 
@@ -160,6 +161,8 @@ static long hx_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		return hx_vm_create_fd(cv.flags);
 	}
+	case HXEN_GET_SUPPORTED_CPUID:
+		return hx_level_supported(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest memory slots: validation, pinning (FOLL_LONGTERM), nested page
- * table mappings, and in-kernel guest-physical access.
+ * Guest memory slots: validation, registration, and in-kernel
+ * guest-physical access.  Mapping is hx_mmu.c's job.
  */
 #include <linux/mm.h>
 #include <linux/highmem.h>
@@ -9,9 +9,6 @@
 #include <linux/uaccess.h>
 #include <linux/sched.h>
 #include "hx_vm.h"
-
-/* Pin in chunks: pin_user_pages_fast takes an int count. */
-#define PIN_CHUNK	(1UL << 16)
 
 struct hx_slot *hx_slot_find(struct hx_vm *vm, u64 gpa)
 {
@@ -26,7 +23,14 @@ struct hx_slot *hx_slot_find(struct hx_vm *vm, u64 gpa)
 	return NULL;
 }
 
-static int gpa_access(struct hx_vm *vm, u64 gpa, void *buf, u32 len, bool write)
+/*
+ * Guest RAM is the monitor's own memory: in-kernel accesses go through its
+ * page tables (copy_{from,to}_user), so they see exactly what the monitor
+ * and, after the MMU notifier's zaps, the guest see.  Only the monitor's
+ * threads get here (hx_mmu_mm_ok() is checked at every ioctl).
+ */
+static int gpa_access(struct hx_vm *vm, u64 gpa, void *buf, u32 len, bool write,
+		      bool nofault)
 {
 	u8 *p = buf;
 
@@ -34,18 +38,24 @@ static int gpa_access(struct hx_vm *vm, u64 gpa, void *buf, u32 len, bool write)
 		struct hx_slot *s = hx_slot_find(vm, gpa);
 		u32 off = gpa & ~PAGE_MASK;
 		u32 chunk = min_t(u32, len, PAGE_SIZE - off);
-		void *va;
+		void __user *hva;
+		unsigned long left;
 
 		if (!s || (write && (s->flags & HXEN_MEM_READONLY)))
 			return -EFAULT;
-		if (write && s->dirty)
-			set_bit((gpa - s->gpa) >> PAGE_SHIFT, s->dirty);
-		va = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
-		if (write)
-			memcpy(va + off, p, chunk);
+		hva = (void __user *)(unsigned long)(s->uaddr + (gpa - s->gpa));
+		if (write && nofault)
+			left = copy_to_user_nofault(hva, p, chunk);
+		else if (write)
+			left = copy_to_user(hva, p, chunk);
+		else if (nofault)
+			left = copy_from_user_nofault(p, hva, chunk);
 		else
-			memcpy(p, va + off, chunk);
-		kunmap_local(va);
+			left = copy_from_user(p, hva, chunk);
+		if (left)
+			return -EFAULT;
+		if (write)
+			hx_dirty_mark(s, gpa);
 		p += chunk;
 		gpa += chunk;
 		len -= chunk;
@@ -55,56 +65,45 @@ static int gpa_access(struct hx_vm *vm, u64 gpa, void *buf, u32 len, bool write)
 
 int hx_gpa_read(struct hx_vm *vm, u64 gpa, void *buf, u32 len)
 {
-	return gpa_access(vm, gpa, buf, len, false);
+	return gpa_access(vm, gpa, buf, len, false, false);
+}
+
+/* With preemption off (VMX PDPTE loads): fails rather than faults a page in. */
+int hx_gpa_read_nofault(struct hx_vm *vm, u64 gpa, void *buf, u32 len)
+{
+	return gpa_access(vm, gpa, buf, len, false, true);
 }
 
 int hx_gpa_write(struct hx_vm *vm, u64 gpa, const void *buf, u32 len)
 {
-	return gpa_access(vm, gpa, (void *)buf, len, true);
+	return gpa_access(vm, gpa, (void *)buf, len, true, false);
 }
 
-void hx_mem_kick_all(struct hx_vm *vm);
-
-static void slot_unpin(struct hx_slot *s, unsigned long n)
+/*
+ * The monitor's range must be mapped now with the access the slot needs
+ * (what pinning used to check); a later munmap/mprotect stops the vCPU
+ * that touches the page instead (HXEN_INTERNAL_FAULT).
+ */
+int hx_mem_check_vmas(unsigned long addr, unsigned long size, bool write)
 {
-	if (!s->pages)
-		return;
-	if (s->flags & HXEN_MEM_READONLY)
-		unpin_user_pages(s->pages, n);
-	else
-		unpin_user_pages_dirty_lock(s->pages, n, true);
-	kvfree(s->pages);
-	s->pages = NULL;
-	kvfree(s->dirty);
-	s->dirty = NULL;
-}
+	unsigned long end = addr + size;
+	unsigned long need = VM_READ | (write ? VM_WRITE : 0);
+	struct mm_struct *mm = current->mm;
+	int ret = 0;
 
-static int slot_pin(struct hx_slot *s)
-{
-	unsigned int gup = FOLL_LONGTERM | ((s->flags & HXEN_MEM_READONLY) ? 0 : FOLL_WRITE);
-	unsigned long done = 0;
+	mmap_read_lock(mm);
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
 
-	s->pages = kvmalloc_array(s->npages, sizeof(*s->pages),
-				  GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!s->pages)
-		return -ENOMEM;
-	while (done < s->npages) {
-		unsigned long n = min(s->npages - done, PIN_CHUNK);
-		int got = pin_user_pages_fast(s->uaddr + done * PAGE_SIZE, n, gup,
-					      s->pages + done);
-
-		if (got > 0)
-			done += got;
-		if (got != (int)n) {
-			slot_unpin(s, done);
-			return got < 0 ? got : -EFAULT;
+		if (!vma || vma->vm_start > addr || (vma->vm_flags & need) != need ||
+		    (vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			ret = -EFAULT;
+			break;
 		}
-		if (fatal_signal_pending(current)) {
-			slot_unpin(s, done);
-			return -EINTR;
-		}
+		addr = vma->vm_end;
 	}
-	return 0;
+	mmap_read_unlock(mm);
+	return ret;
 }
 
 static int slot_validate(struct hx_vm *vm, const struct hxen_memory_slot *m)
@@ -121,9 +120,6 @@ static int slot_validate(struct hx_vm *vm, const struct hxen_memory_slot *m)
 		return -EINVAL;
 	if (m->gpa + m->size < m->gpa || m->gpa + m->size > hx_caps.max_gpa)
 		return -EINVAL;
-	/* More than the host's RAM can never be pinned. */
-	if ((m->size >> PAGE_SHIFT) > totalram_pages())
-		return -ENOMEM;
 	if (m->uaddr + m->size < m->uaddr || m->uaddr + m->size > TASK_SIZE_MAX ||
 	    !access_ok((void __user *)(unsigned long)m->uaddr, m->size))
 		return -EINVAL;
@@ -133,10 +129,10 @@ static int slot_validate(struct hx_vm *vm, const struct hxen_memory_slot *m)
 		if (s->size && m->gpa < s->gpa + s->size && s->gpa < m->gpa + m->size)
 			return -EEXIST;
 	}
-	return 0;
+	return hx_mem_check_vmas(m->uaddr, m->size, !(m->flags & HXEN_MEM_READONLY));
 }
 
-/* Make sure no vCPU is in guest mode on stale mappings, then change. */
+/* Make sure no vCPU stays in guest mode or in an exit handler. */
 void hx_mem_kick_all(struct hx_vm *vm)
 {
 	unsigned int i;
@@ -146,38 +142,39 @@ void hx_mem_kick_all(struct hx_vm *vm)
 			hx_vcpu_kick(vm->vcpus[i]);
 }
 
-static void slot_unmap(struct hx_vm *vm, struct hx_slot *s, unsigned long n)
-{
-	unsigned long i;
-
-	for (i = 0; i < n; i++)
-		hx_npt_unmap(vm, s->gpa + i * PAGE_SIZE);
-	atomic_inc(&vm->tlb_gen);
-}
-
 static int slot_remove(struct hx_vm *vm, u32 idx)
 {
 	struct hx_slot old = vm->slots[idx];
 
 	if (!old.size)
 		return -ENOENT;
+	/* vCPUs leave the guest and their exit handlers first. */
 	hx_mem_kick_all(vm);
 	down_write(&vm->mem_lock);
-	slot_unmap(vm, &old, old.npages);
+	spin_lock(&vm->mmu_lock);	/* the MMU notifier reads the slots */
 	memset(&vm->slots[idx], 0, sizeof(vm->slots[idx]));
+	spin_unlock(&vm->mmu_lock);
+	hx_mmu_zap(vm, old.gpa, old.size);
+	if (old.balloon)
+		atomic_long_sub(bitmap_weight(old.balloon, old.npages), &vm->nr_ballooned);
 	up_write(&vm->mem_lock);
-	/* No vCPU can use the pages now: each flushes at its next entry. */
-	slot_unpin(&old, old.npages);
+	kvfree(old.dirty);
+	kvfree(old.balloon);
 	return 0;
 }
 
+/*
+ * Nothing is pinned or mapped here: the nested page table gets each page
+ * when the guest first touches it (hx_mmu_fault), so a slot costs
+ * nothing until used, and the host may swap, migrate or merge its pages.
+ */
 int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *m)
 {
 	struct hx_slot s = { 0 };
-	unsigned long i;
-	u32 prot;
 	int ret;
 
+	if (!hx_mmu_mm_ok(vm))
+		return -EIO;
 	mutex_lock(&vm->lock);
 	if (!m->size) {
 		ret = m->slot < HX_MAX_SLOTS ? slot_remove(vm, m->slot) : -EINVAL;
@@ -195,34 +192,25 @@ int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *m)
 	s.uaddr = m->uaddr;
 	s.flags = m->flags;
 	s.npages = m->size >> PAGE_SHIFT;
-	ret = slot_pin(&s);
-	if (ret)
-		goto out;
 	if (s.flags & HXEN_MEM_DIRTY_LOG) {
 		s.dirty = kvzalloc(BITS_TO_LONGS(s.npages) * sizeof(long), GFP_KERNEL_ACCOUNT);
 		if (!s.dirty) {
-			slot_unpin(&s, s.npages);
 			ret = -ENOMEM;
 			goto out;
 		}
 	}
-
-	/* Dirty-logged pages start read-only: the first write faults and is logged. */
-	prot = HX_PROT_R | HX_PROT_X |
-	       ((s.flags & (HXEN_MEM_READONLY | HXEN_MEM_DIRTY_LOG)) ? 0 : HX_PROT_W);
+	if (!(s.flags & HXEN_MEM_READONLY)) {
+		s.balloon = kvzalloc(BITS_TO_LONGS(s.npages) * sizeof(long), GFP_KERNEL_ACCOUNT);
+		if (!s.balloon) {
+			kvfree(s.dirty);
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
 	down_write(&vm->mem_lock);
-	for (i = 0; i < s.npages; i++) {
-		ret = hx_npt_map(vm, s.gpa + i * PAGE_SIZE, page_to_phys(s.pages[i]), prot);
-		if (ret)
-			break;
-	}
-	if (ret) {
-		slot_unmap(vm, &s, i);
-		up_write(&vm->mem_lock);
-		slot_unpin(&s, s.npages);
-		goto out;
-	}
+	spin_lock(&vm->mmu_lock);
 	vm->slots[m->slot] = s;
+	spin_unlock(&vm->mmu_lock);
 	up_write(&vm->mem_lock);
 out:
 	mutex_unlock(&vm->lock);
@@ -234,11 +222,10 @@ void hx_mem_free_all(struct hx_vm *vm)
 {
 	unsigned int i;
 
+	hx_mmu_destroy(vm);
 	for (i = 0; i < HX_MAX_SLOTS; i++) {
-		struct hx_slot *s = &vm->slots[i];
-
-		if (s->size)
-			slot_unpin(s, s->npages);
-		memset(s, 0, sizeof(*s));
+		kvfree(vm->slots[i].dirty);
+		kvfree(vm->slots[i].balloon);
+		memset(&vm->slots[i], 0, sizeof(vm->slots[i]));
 	}
 }

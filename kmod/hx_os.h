@@ -44,6 +44,11 @@ typedef int64_t s64;
 #define hx_free(p)		free(p)
 #define hx_likely(x)		__builtin_expect(!!(x), 1)
 #define hx_unlikely(x)		__builtin_expect(!!(x), 0)
+/* Zeroed 4 KiB pages and their "physical" address (the tests provide them). */
+void *hx_page_zalloc(void);
+void hx_page_free(void *page);
+#define hx_pa(p)		((u64)(uintptr_t)(p))
+#define hx_va(pa)		((void *)(uintptr_t)(pa))
 
 #else /* kernel */
 
@@ -54,6 +59,8 @@ typedef int64_t s64;
 #include <linux/bits.h>
 #include <linux/slab.h>
 #include <linux/printk.h>
+#include <linux/gfp.h>
+#include <asm/page.h>
 
 #define hx_log(fmt, ...)	pr_info("hxen: " fmt "\n", ##__VA_ARGS__)
 #define hx_dbg(fmt, ...)	pr_debug("hxen: " fmt "\n", ##__VA_ARGS__)
@@ -61,6 +68,10 @@ typedef int64_t s64;
 #define hx_free(p)		kfree(p)
 #define hx_likely(x)		likely(x)
 #define hx_unlikely(x)		unlikely(x)
+#define hx_page_zalloc()	((void *)get_zeroed_page(GFP_KERNEL_ACCOUNT))
+#define hx_page_free(p)		free_page((unsigned long)(p))
+#define hx_pa(p)		__pa(p)
+#define hx_va(pa)		__va(pa)
 
 #endif /* HX_USER */
 

@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <asm/msr.h>
 #include "hx_vm.h"
+#include "hx_state.h"
 #include "hx_hooks.h"
 #include "hx_pgwalk.h"
 #include "hx_msr_io.h"
@@ -182,7 +183,7 @@ static long hx_vcpu_ioctl_locked(struct hx_vcpu *vcpu, unsigned int cmd,
 	case HXEN_SET_FPU:
 		return hx_vcpu_fpu_ioctl(vcpu, uarg, true);
 	default:
-		return -ENOTTY;
+		return hx_state_vcpu_ioctl(vcpu, cmd, uarg);
 	}
 }
 
@@ -192,6 +193,8 @@ static long hx_vcpu_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
+	if (!hx_mmu_mm_ok(vcpu->vm))
+		return -EIO;	/* another process (fork, fd passing) */
 	/* These two come from other threads while RUN holds vcpu->lock. */
 	if (cmd == HXEN_INTERRUPT) {
 		struct hxen_interrupt irq;
@@ -256,6 +259,7 @@ static struct hx_vcpu *hx_vcpu_alloc(struct hx_vm *vm, u32 id)
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->guest_cpu = -1;
 	vcpu->last_cpu = -1;
+	vcpu->offered_vec = -1;
 	vcpu->tlb_gen = -1;
 	vcpu->regs.rip = 0xfff0;
 	vcpu->regs.rflags = 2;

@@ -2,7 +2,7 @@
 /*
  * VM objects and the VM fd.  A VM lives while its fd or any vCPU fd is
  * open (vCPU fds hold a reference); the last reference frees vCPUs, slots
- * (unpinning guest RAM), nested page tables and the Xen state, then
+ * (and the MMU notifier on the monitor's mm), nested page tables and the Xen state, then
  * switches SVM/VMX off if it was the last VM.
  */
 #include <linux/anon_inodes.h>
@@ -11,7 +11,9 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "hx_vm.h"
+#include "hx_state.h"
 #include "hx_hooks.h"
+#include "hx_cpuid.h"
 
 static atomic_t hx_nr_vms = ATOMIC_INIT(0);
 static atomic64_t hx_vm_serial = ATOMIC64_INIT(0);
@@ -38,7 +40,7 @@ static void hx_vm_release(struct kref *ref)
 		hx_xen_vm_destroy(vm);
 	hx_ops->vm_destroy(vm);
 	hx_mem_free_all(vm);
-	hx_npt_free(vm);
+	hx_npt_free(&vm->npt);
 	kfree(vm);
 	hx_hw_put();
 	atomic_dec(&hx_nr_vms);
@@ -65,8 +67,13 @@ static long hx_vm_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	struct hx_vm *vm = f->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	/* Guest RAM addresses mean something in the creator's mm only. */
+	if (!hx_mmu_mm_ok(vm))
+		return -EIO;
 	if (hx_is_xen_ioctl(cmd))
 		return hx_xen_vm_ioctl(vm, cmd, arg);
+	if (hx_is_state_ioctl(cmd))
+		return hx_state_vm_ioctl(vm, cmd, (void __user *)arg);
 
 	switch (cmd) {
 	case HXEN_SET_MEMORY_SLOT: {
@@ -128,12 +135,16 @@ int hx_vm_create_fd(u32 flags)
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->mem_lock);
 	vm->serial = atomic64_inc_return(&hx_vm_serial);
-	ret = hx_npt_init(vm);
+	hx_cpuid_mask_all(&vm->cpuid_mask);
+	ret = hx_mmu_npt_init(vm);
 	if (ret)
 		goto fail_vm;
-	ret = hx_ops->vm_init(vm);
+	ret = hx_mmu_init(vm);
 	if (ret)
 		goto fail_npt;
+	ret = hx_ops->vm_init(vm);
+	if (ret)
+		goto fail_mmu;
 	hx_debugfs_vm_add(vm);
 	fd = anon_inode_getfd("hxen-vm", &hx_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -143,8 +154,10 @@ int hx_vm_create_fd(u32 flags)
 	}
 	return fd;
 
+fail_mmu:
+	hx_mmu_destroy(vm);
 fail_npt:
-	hx_npt_free(vm);
+	hx_npt_free(&vm->npt);
 fail_vm:
 	kfree(vm);
 fail_hw:

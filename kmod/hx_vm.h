@@ -14,8 +14,12 @@
 #include <linux/kref.h>
 #include <linux/atomic.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <linux/mmu_notifier.h>
 #include "hxen/hxen.h"
 #include "hx_backend.h"
+#include "hx_npt.h"
 #include "hx_msr.h"
 #include "hx_lapic.h"
 
@@ -32,19 +36,11 @@ struct hx_slot {
 	u64 uaddr;
 	u32 flags;		/* HXEN_MEM_* */
 	unsigned long npages;
-	struct page **pages;	/* pinned */
 	unsigned long *dirty;	/* HXEN_MEM_DIRTY_LOG: one bit per page */
+	unsigned long *balloon;	/* writable slots: pages the guest gave back */
 };
 
-/* Shared nested page table (NPT or EPT), built by hx_npt.c. */
 struct dentry;
-
-struct hx_npt {
-	u64 *root;		/* kernel VA of the root table page */
-	u64 root_pa;
-	u32 levels;
-	unsigned long nr_tables;	/* table pages allocated, for stats */
-};
 
 struct hx_vm {
 	struct kref ref;		/* VM fd + one per vCPU */
@@ -59,9 +55,26 @@ struct hx_vm {
 	atomic_t tlb_gen;		/* bumped when a mapping goes away */
 	struct hx_slot slots[HX_MAX_SLOTS];
 	struct hx_npt npt;
+	/*
+	 * Guest RAM is the monitor's memory, mapped on first touch
+	 * (hx_mmu.c).  mmu_lock guards the nested page table; the MMU
+	 * notifier on @mm zaps entries and bumps mmu_seq, and a fault that
+	 * raced with it (mmu_seq moved or mmu_inval > 0) is retried.
+	 */
+	struct mm_struct *mm;		/* the creator's, mmgrab()ed */
+	struct mmu_notifier mn;
+	bool mn_registered;
+	spinlock_t mmu_lock;
+	unsigned long mmu_seq;
+	int mmu_inval;			/* invalidations in progress */
+	struct list_head held;		/* struct hx_held: pages the Xen layer keeps */
+	atomic_t held_stale;		/* a held page's mapping changed: check */
+	atomic_long_t nr_ballooned;	/* pages given back (hx_xen_balloon.c) */
 	struct hx_vcpu *vcpus[HX_MAX_VCPUS];
 	void *arch;			/* backend private */
 	void *xen;			/* Xen layer state, NULL = Xen disabled */
+	/* CPUID levelling mask (hx_level.c); set before the first vCPU */
+	struct hxen_cpuid_features cpuid_mask;
 	struct dentry *debugfs;		/* hx_debugfs.c, NULL if none */
 };
 
@@ -94,6 +107,9 @@ enum hx_mp_state {
 	HX_MP_WAIT_SIPI,	/* APs at creation and after INIT: HXEN_RUN waits */
 };
 
+#define HX_STAT_CODES	256
+#define HX_STAT_HCALLS	64
+
 struct hx_vcpu {
 	struct hx_vm *vm;
 	u32 id;
@@ -106,6 +122,7 @@ struct hx_vcpu {
 
 	/* Pending external interrupts, one bit per vector; any thread sets. */
 	unsigned long irq_pending[256 / BITS_PER_LONG];
+	int offered_vec;		/* edge vector handed to the CPU, -1 none */
 	atomic_t kick;			/* HXEN_KICK: exit with KICKED asap */
 	atomic_t req;			/* something changed: do not enter, loop */
 	wait_queue_head_t wq;		/* HLT sleep */
@@ -122,6 +139,19 @@ struct hx_vcpu {
 	u64 xcr0;			/* guest XCR0 */
 	void *fpu;			/* guest FXSAVE/XSAVE image, 64-aligned */
 	bool fpu_xsave;			/* image is XSAVE format */
+	/*
+	 * Exit profile for debugfs (make bench): per hx_exit_kind, per raw
+	 * exit code of the exits re-entered at once, per hypercall number
+	 * and per MSR written.  The vCPU thread writes, debugfs reads racily.
+	 */
+	struct {
+		u32 kind[16];
+		u32 code[HX_STAT_CODES];	/* HX_EXIT_CONTINUE, by code */
+		u32 hcall[HX_STAT_HCALLS];
+		u32 wrmsr_lapic;		/* 0x800-0x8ff (x2APIC) */
+		u32 wrmsr_other;
+		u32 wrmsr_last;			/* index of the last other */
+	} stat;
 };
 
 extern const struct hx_backend_ops *hx_ops;
@@ -147,16 +177,31 @@ struct hx_slot *hx_slot_find(struct hx_vm *vm, u64 gpa);
 int hx_gpa_read(struct hx_vm *vm, u64 gpa, void *buf, u32 len);
 int hx_gpa_write(struct hx_vm *vm, u64 gpa, const void *buf, u32 len);
 int hx_mem_set_slot(struct hx_vm *vm, const struct hxen_memory_slot *s);
+void hx_mem_kick_all(struct hx_vm *vm);
+int hx_gpa_read_nofault(struct hx_vm *vm, u64 gpa, void *buf, u32 len);
+/* On-demand mapping and MMU notifiers (hx_mmu.c). */
+int hx_mmu_init(struct hx_vm *vm);
+void hx_mmu_destroy(struct hx_vm *vm);
+bool hx_mmu_mm_ok(struct hx_vm *vm);
+int hx_mmu_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa, bool write);
+void hx_mmu_zap(struct hx_vm *vm, u64 gpa, u64 size);
+int hx_mmu_map_hva(struct hx_vm *vm, u64 gpa, unsigned long hva, u32 prot,
+		   unsigned long seq);
+int hx_mem_check_vmas(unsigned long addr, unsigned long size, bool write);
+void hx_mmu_flush_all(struct hx_vm *vm);
+struct page *hx_mmu_hold(struct hx_vm *vm, struct hx_slot *slot, u64 gpa, void **cookie);
+void hx_mmu_unhold(struct hx_vm *vm, void *cookie);
+int hx_mmu_check_held(struct hx_vm *vm);
+struct seq_file;
+void hx_mmu_audit(struct seq_file *m, struct hx_vm *vm);
 /* Dirty logging (hx_dirty.c). */
-int hx_dirty_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa);
+void hx_dirty_mark(struct hx_slot *slot, u64 gpa);
 long hx_dirty_get_log(struct hx_vm *vm, const struct hxen_dirty_log *d);
 void hx_mem_free_all(struct hx_vm *vm);
 
-/* Nested page tables (hx_npt.c). */
-int hx_npt_init(struct hx_vm *vm);
-void hx_npt_free(struct hx_vm *vm);
-int hx_npt_map(struct hx_vm *vm, u64 gpa, u64 hpa, u32 prot);
-void hx_npt_unmap(struct hx_vm *vm, u64 gpa);
+/* The VM's nested page table (hx_npt.h; the glue is in hx_mmu.c). */
+int hx_mmu_npt_init(struct hx_vm *vm);
+int hx_mmu_topup(struct hx_vm *vm);
 
 /* vCPUs (hx_vcpu.c, hx_run.c). */
 int hx_vcpu_create_fd(struct hx_vm *vm, u32 id);

@@ -2,7 +2,7 @@
 /*
  * The core's Xen hooks (hx_hooks.h) and the host services the Xen layer
  * calls (hx_xen_host_*, kmod/xen/xen.h): guest memory through the page
- * walker and the pinned slots, grant frames in the nested page table,
+ * walker and the slots (mapped on demand, hx_mmu.c), grant frames (on demand too),
  * hrtimers for the single-shot and poll timers, vCPU kicks.
  */
 #include <linux/mm.h>
@@ -83,40 +83,50 @@ bool hx_xen_host_is_ram(struct hx_xen_vm *xvm, u64 gfn)
 }
 
 /*
- * An extra reference keeps the page alive even if the monitor removes
- * the slot later: event delivery (hard-IRQ context) then never needs the
- * slot lock.  x86-64 has no highmem, so page_address() is permanent.
+ * A page reference (hx_mmu_hold: no pin, the MMU notifier watches it)
+ * keeps the page alive even if the monitor removes the slot later: event
+ * delivery (hard-IRQ context) then never needs the slot lock.  x86-64 has
+ * no highmem, so page_address() is permanent.
  */
 void *hx_xen_host_page_get(struct hx_xen_vm *xvm, u64 gfn, void **cookie)
 {
-	struct hx_slot *s = ram_slot(host_vm(xvm), gfn);
+	struct hx_vm *vm = host_vm(xvm);
+	struct hx_slot *s = ram_slot(vm, gfn);
 	struct page *pg;
 
 	if (!s)
 		return NULL;
-	pg = s->pages[((gfn << PAGE_SHIFT) - s->gpa) >> PAGE_SHIFT];
-	get_page(pg);
-	*cookie = pg;
-	return page_address(pg);
+	pg = hx_mmu_hold(vm, s, gfn << PAGE_SHIFT, cookie);
+	return pg ? page_address(pg) : NULL;
 }
 
 void hx_xen_host_page_put(struct hx_xen_vm *xvm, void *cookie)
 {
-	put_page(cookie);
+	hx_mmu_unhold(host_vm(xvm), cookie);
 }
 
+/*
+ * Grant frame @idx now lives at @gfn: recorded only, the nested entry is
+ * made at the guest's first touch (hx_xen_npf).  Not pinned: the MMU
+ * notifier drops it when the monitor's page changes (hx_xen_zap_hva).
+ */
 int hx_xen_host_map_grant(struct hx_xen_vm *xvm, u32 idx, u64 gfn)
 {
 	struct hx_xen_gvm *g = xvm->host;
-	int ret;
+	struct hx_vm *vm = g->vm;
+	unsigned long n;
 
 	if (idx >= g->nr_gnt || gfn >= (hx_caps.max_gpa >> PAGE_SHIFT))
 		return -XE_INVAL;
-	mutex_lock(&g->npt_lock);
-	ret = hx_npt_map(g->vm, gfn << PAGE_SHIFT, page_to_phys(g->gnt[idx]),
-			 HX_PROT_R | HX_PROT_W);
-	mutex_unlock(&g->npt_lock);
-	return ret ? -XE_NOMEM : 0;
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_seq++;
+	g->gnt_gfn[idx] = gfn;
+	/* Whatever mapped @gfn before (another frame, a stale entry) goes. */
+	n = hx_npt_zap_range(&vm->npt, gfn << PAGE_SHIFT, (gfn + 1) << PAGE_SHIFT);
+	spin_unlock(&vm->mmu_lock);
+	if (n)
+		hx_mmu_flush_all(vm);
+	return 0;
 }
 
 void hx_xen_host_unmap_gfn(struct hx_xen_vm *xvm, u64 gfn)
@@ -124,14 +134,58 @@ void hx_xen_host_unmap_gfn(struct hx_xen_vm *xvm, u64 gfn)
 	struct hx_xen_gvm *g = xvm->host;
 	unsigned int i;
 
-	mutex_lock(&g->npt_lock);
-	hx_npt_unmap(g->vm, gfn << PAGE_SHIFT);
-	mutex_unlock(&g->npt_lock);
-	/* Every vCPU flushes its nested TLB before the next entry. */
-	atomic_inc(&g->vm->tlb_gen);
-	for (i = 0; i < HX_MAX_VCPUS; i++)
-		if (READ_ONCE(g->vm->vcpus[i]))
-			hx_vcpu_kick(g->vm->vcpus[i]);
+	spin_lock(&g->vm->mmu_lock);
+	for (i = 0; i < g->nr_gnt; i++)
+		if (g->gnt_gfn[i] == gfn)
+			g->gnt_gfn[i] = HX_XEN_NO_GFN;
+	spin_unlock(&g->vm->mmu_lock);
+	/* Bumps mmu_seq; every vCPU flushes its nested TLB before the next entry. */
+	hx_mmu_zap(g->vm, gfn << PAGE_SHIFT, PAGE_SIZE);
+}
+
+/* A nested page fault outside the slots: a grant frame's first touch? */
+int hx_xen_npf(struct hx_vcpu *vcpu, u64 gpa)
+{
+	struct hx_xen_gvm *g = hx_xen_gvm(vcpu->vm);
+	struct hx_vm *vm = vcpu->vm;
+	u64 gfn = gpa >> PAGE_SHIFT;
+	unsigned long seq, hva = 0;
+	unsigned int i;
+
+	if (!g)
+		return -ENOENT;
+	seq = READ_ONCE(vm->mmu_seq);
+	smp_rmb();
+	spin_lock(&vm->mmu_lock);
+	for (i = 0; i < g->nr_gnt && !hva; i++)
+		if (g->gnt_gfn[i] == gfn)
+			hva = g->gnt_uaddr + i * PAGE_SIZE;
+	spin_unlock(&vm->mmu_lock);
+	if (!hva)
+		return -ENOENT;
+	if (!hx_mmu_map_hva(vm, gpa, hva, HX_PROT_R | HX_PROT_W, seq))
+		return 0;
+	pr_warn_ratelimited("hxen: vm %llu vcpu %u: the grant table frame at gpa %#llx is not mapped writable by the monitor (hva %#lx): stopping the vCPU\n",
+			    vm->serial, vcpu->id, gpa, hva);
+	return -EFAULT;
+}
+
+/* MMU notifier (mmu_lock held): grant frames whose monitor page changes. */
+unsigned long hx_xen_zap_hva(struct hx_vm *vm, unsigned long start, unsigned long end)
+{
+	struct hx_xen_gvm *g = hx_xen_gvm(vm);
+	unsigned long n = 0, hva;
+	unsigned int i;
+
+	if (!g || end <= g->gnt_uaddr || start >= g->gnt_uaddr + g->nr_gnt * PAGE_SIZE)
+		return 0;
+	for (i = 0; i < g->nr_gnt; i++) {
+		hva = g->gnt_uaddr + i * PAGE_SIZE;
+		if (g->gnt_gfn[i] != HX_XEN_NO_GFN && hva < end && hva + PAGE_SIZE > start)
+			n += hx_npt_zap_range(&vm->npt, g->gnt_gfn[i] << PAGE_SHIFT,
+					      (g->gnt_gfn[i] + 1) << PAGE_SHIFT);
+	}
+	return n;
 }
 
 /* The guest's RAM slots, sorted and merged (for XENMEM_memory_map). */
@@ -335,6 +389,17 @@ int hx_xen_hypercall(struct hx_vcpu *vcpu, u32 insn_len)
 		hc.arg[3] = (u32)r->rsi;
 		hc.arg[4] = (u32)r->rdi;
 	}
+	/*
+	 * The profile (hx_vcpu.stat.hcall): 40 + command for
+	 * event_channel_op (32), 56 + command for vcpu_op (24), else the
+	 * number; 39 for the rest.
+	 */
+	if (hc.nr == 32)
+		vcpu->stat.hcall[40 + (hc.arg[0] & 15)]++;
+	else if (hc.nr == 24)
+		vcpu->stat.hcall[56 + (hc.arg[0] & 7)]++;
+	else
+		vcpu->stat.hcall[hc.nr < 39 ? hc.nr : 39]++;
 	gv->in_hcall = true;
 	hx_xen_do_hypercall(gv->xv, &hc);
 	gv->in_hcall = false;

@@ -37,8 +37,14 @@ struct hx_xen_gvm {
 	struct eventfd_ctx **notify;	/* XEN_NR_EVTCHN_2L entries */
 	struct hx_xen_kick **kick;	/* XEN_NR_EVTCHN_2L entries */
 	struct mutex npt_lock;		/* grant-frame NPT changes by vCPUs */
+	/*
+	 * Grant-table frames: the monitor's pages at gnt_uaddr, mapped on
+	 * demand at the gfn the guest chose (gnt_gfn[], HX_XEN_NO_GFN = not
+	 * mapped; vm->mmu_lock, and mmu_seq bumped on every change).
+	 */
 	u32 nr_gnt;
-	struct page *gnt[HX_XEN_MAX_GNT_FRAMES];	/* pinned monitor pages */
+	unsigned long gnt_uaddr;
+	u64 gnt_gfn[HX_XEN_MAX_GNT_FRAMES];
 };
 
 struct hx_xen_gvcpu {

@@ -206,8 +206,6 @@ static long evtchn_unbind(struct hx_xen_gvm *g, void __user *uarg)
 
 static void gvm_free(struct hx_xen_gvm *g)
 {
-	if (g->nr_gnt)
-		unpin_user_pages(g->gnt, g->nr_gnt);
 	kvfree(g->notify);
 	kvfree(g->kick);
 	kfree(g);
@@ -240,7 +238,7 @@ static long xen_config(struct hx_vm *vm, void __user *uarg)
 	struct hx_xen_config cfg = { 0 };
 	struct hx_xen_gvm *g;
 	unsigned int i;
-	int ret, got;
+	int ret;
 
 	if (copy_from_user(&c, uarg, sizeof(c)))
 		return -EFAULT;
@@ -259,13 +257,14 @@ static long xen_config(struct hx_vm *vm, void __user *uarg)
 	ret = -ENOMEM;
 	if (!g->notify || !g->kick)
 		goto fail;
-	got = pin_user_pages_fast(c.gnttab_uaddr, c.max_grant_frames,
-				  FOLL_WRITE | FOLL_LONGTERM, g->gnt);
-	if (got > 0)
-		g->nr_gnt = got;
-	ret = got < 0 ? got : -EFAULT;
-	if (got != (int)c.max_grant_frames)
+	/* Mapped on demand, as guest RAM: the range must be there now. */
+	ret = hx_mem_check_vmas(c.gnttab_uaddr, (u64)c.max_grant_frames * PAGE_SIZE, true);
+	if (ret)
 		goto fail;
+	g->nr_gnt = c.max_grant_frames;
+	g->gnt_uaddr = c.gnttab_uaddr;
+	for (i = 0; i < HX_XEN_MAX_GNT_FRAMES; i++)
+		g->gnt_gfn[i] = HX_XEN_NO_GFN;
 
 	cfg.domid = c.domid;
 	cfg.version = c.version ?: XEN_DEFAULT_VERSION;
@@ -318,7 +317,10 @@ void hx_xen_vm_destroy(struct hx_vm *vm)
 		return;
 	hx_xen_ports_release_all(g);
 	hx_xen_vm_free(g->xvm);		/* unmaps the grant frames */
+	/* The MMU notifier reads the grant frames under mmu_lock. */
+	spin_lock(&vm->mmu_lock);
 	WRITE_ONCE(vm->xen, NULL);
+	spin_unlock(&vm->mmu_lock);
 	gvm_free(g);
 }
 

@@ -2,7 +2,8 @@
 /*
  * AMD SVM backend (AMD APM vol. 2, ch. 15).  Mirrors vmx.c: svm_probe,
  * svm_cpu_enable, svm_vcpu_run, ...  One VMCB per vCPU, NPT always on,
- * every I/O port and MSR intercepted (shared all-ones IOPM/MSRPM).
+ * every I/O port and MSR intercepted (shared IOPM/MSRPM, all ones) but
+ * FS_BASE, GS_BASE and KERNEL_GS_BASE (svm_msrpm_passthrough).
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -19,6 +20,7 @@
 #include "hx_vm.h"
 #include "hx_msr.h"
 #include "hx_entry_asm.h"
+#include "svm_check.h"
 
 static_assert(offsetof(struct hxen_regs, rbx) == R_RBX);
 static_assert(offsetof(struct hxen_regs, rbp) == R_RBP);
@@ -51,6 +53,7 @@ struct svm_cpu {
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	u64 vmcb_pa;
+	unsigned long dr[4];		/* the guest's DR0-3 while it is out */
 	u32 asid;
 	u64 asid_gen;
 	int cpu;
@@ -118,7 +121,8 @@ static int svm_probe(struct hxen_caps *caps)
 		strscpy(caps->reason, "SVM reports no guest ASIDs", sizeof(caps->reason));
 		return -ENODEV;
 	}
-	caps->features |= HXEN_CAP_NPT;
+	/* Long-mode NPT has 2 MiB PDEs [APM vol. 2 15.25.5]. */
+	caps->features |= HXEN_CAP_NPT | HXEN_CAP_NPT_2M;
 	if (svm_nrips)
 		caps->features |= HXEN_CAP_NRIPS;
 	if (edx & SVM_FEAT_DECODE)
@@ -150,6 +154,24 @@ static void svm_hw_teardown(void)
 	svm_iopm = svm_msrpm = NULL;
 }
 
+/*
+ * FS_BASE, GS_BASE and KERNEL_GS_BASE read and written by the guest
+ * without an exit.  They live in the VMCB's save area, which VMLOAD and
+ * VMSAVE swap around every VMRUN (svm_entry.S), so svm_get_msr() and
+ * svm_set_msr() still see the guest's values, and the CPU makes the
+ * canonical-address check itself.  A guest kernel without FSGSBASE
+ * writes FS_BASE on most context switches: under nested emulation that
+ * was the most frequent exit of a guest doing I/O (make bench).
+ *
+ * MSRPM [APM 15.11]: MSRs C000_0000h-C000_1FFFh at byte 800h, two bits
+ * per MSR (read, write), so C000_0100h-C000_0102h are bits 0-5 of byte
+ * 840h.
+ */
+static void svm_msrpm_passthrough(u8 *msrpm)
+{
+	msrpm[0x840] &= ~0x3f;
+}
+
 static int svm_hw_setup(void)
 {
 	int cpu;
@@ -163,13 +185,14 @@ static int svm_hw_setup(void)
 			goto fail;
 		sc->enabled = false;
 	}
-	/* All ones: every port and every MSR access exits. */
+	/* All ones: every port and every MSR access exits (but see above). */
 	svm_iopm = alloc_pages(GFP_KERNEL, IOPM_ORDER);
 	svm_msrpm = alloc_pages(GFP_KERNEL, MSRPM_ORDER);
 	if (!svm_iopm || !svm_msrpm)
 		goto fail;
 	memset(page_address(svm_iopm), 0xff, PAGE_SIZE << IOPM_ORDER);
 	memset(page_address(svm_msrpm), 0xff, PAGE_SIZE << MSRPM_ORDER);
+	svm_msrpm_passthrough(page_address(svm_msrpm));
 	return 0;
 fail:
 	svm_hw_teardown();
@@ -365,6 +388,19 @@ static void svm_reinject(struct vmcb *vmcb)
 	if (type == SVM_EXITINTINFO_TYPE_SOFT ||
 	    (type == SVM_EXITINTINFO_TYPE_EXEPT && (vec == 3 || vec == 4)))
 		return;
+	/*
+	 * An "exception" with a vector above 31 cannot happen on an AMD CPU.
+	 * QEMU TCG reports one when it delivers an injected interrupt a
+	 * second time from its stale exception index (docs/kmod.md) and that
+	 * second delivery takes a nested page fault (a page not mapped yet,
+	 * or write-protected by the dirty log): the interrupt was delivered
+	 * once already, so the duplicate is dropped.  Re-injecting it would
+	 * fail the next VMRUN with VMEXIT_INVALID [APM 15.20].
+	 */
+	if (!svm_event_legal(info)) {
+		pr_debug_ratelimited("hxen: EXITINTINFO %#x dropped (not injectable)\n", info);
+		return;
+	}
 	vmcb->control.event_inj = info;
 	vmcb->control.event_inj_err = vmcb->control.exit_int_info_err;
 }
@@ -459,6 +495,82 @@ static void svm_decode_exit(struct hx_vcpu *vcpu, struct vmcb *vmcb, struct hx_e
 	}
 }
 
+/* CR4 and EFER bits the host CPU implements, from CPUID [APM 3.1.3, 3.1.7]. */
+static void svm_valid_cr4_efer(u64 *cr4, u64 *efer)
+{
+	u32 l1c = cpuid_ecx(1), l7b = 0, l7c = 0, e1c, e1d, eax, edx;
+
+	if (cpuid_eax(0) >= 7)
+		cpuid_count(7, 0, &eax, &l7b, &l7c, &edx);
+	e1c = cpuid_ecx(0x80000001);
+	e1d = cpuid_edx(0x80000001);
+	*cr4 = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE |
+	       X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE |
+	       X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+	*cr4 |= (l7c & BIT(2) ? X86_CR4_UMIP : 0) | (l7c & BIT(16) ? X86_CR4_LA57 : 0) |
+		(l7b & BIT(0) ? X86_CR4_FSGSBASE : 0) | (l1c & BIT(17) ? X86_CR4_PCIDE : 0) |
+		(l1c & BIT(26) ? X86_CR4_OSXSAVE : 0) | (l7b & BIT(7) ? X86_CR4_SMEP : 0) |
+		(l7b & BIT(20) ? X86_CR4_SMAP : 0) | (l7c & BIT(3) ? X86_CR4_PKE : 0) |
+		(l7c & BIT(7) ? X86_CR4_CET : 0);
+	*efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_SVME |
+		(e1d & BIT(20) ? EFER_NX : 0) | (e1d & BIT(25) ? EFER_FFXSR : 0) |
+		(e1c & BIT(17) ? BIT_ULL(15) : 0)	/* TCE */;
+}
+
+/*
+ * VMRUN said VMEXIT_INVALID without saying why: name the consistency
+ * check the VMCB fails (svm_check.c), log it with the fields those checks
+ * read, and return its number for the monitor's report.
+ */
+static u32 svm_explain_invalid(struct hx_vcpu *vcpu, const struct vmcb *vmcb)
+{
+	const struct vmcb_save_area *v = &vmcb->save;
+	const struct vmcb_control_area *c = &vmcb->control;
+	struct svm_check_in in = {
+		.efer = v->efer, .cr0 = v->cr0, .cr3 = v->cr3, .cr4 = v->cr4,
+		.dr6 = v->dr6, .dr7 = v->dr7, .cs_attrib = v->cs.attrib,
+		.asid = c->asid,
+		.vmrun_intercept = c->intercepts[INTERCEPT_VMRUN / 32] &
+				   (1U << (INTERCEPT_VMRUN % 32)),
+		.iopm_pa = c->iopm_base_pa, .msrpm_pa = c->msrpm_base_pa,
+		.np_enable = c->nested_ctl & SVM_NESTED_CTL_NP_ENABLE,
+		.ncr3 = c->nested_cr3,
+		.event_inj = c->event_inj, .event_inj_err = c->event_inj_err,
+		.phys_bits = boot_cpu_data.x86_phys_bits,
+		.long_mode = cpuid_edx(0x80000001) & BIT(29),
+	};
+	const char *why;
+	u32 code;
+
+	svm_valid_cr4_efer(&in.cr4_valid, &in.efer_valid);
+	why = svm_check_vmcb(&in, &code);
+	pr_err_ratelimited("hxen: vm %llu vcpu %u: VMRUN failed (VMEXIT_INVALID): %s\n",
+			   vcpu->vm->serial, vcpu->id,
+			   why ?: "no consistency check of APM vol. 2 15.5.1 fails on this VMCB (a host-side check?)");
+	pr_err_ratelimited("hxen: vcpu %u: efer %#llx cr0 %#llx cr3 %#llx cr4 %#llx dr6 %#llx dr7 %#llx cs %#x/%#x cpl %u rip %#llx rflags %#llx asid %u ncr3 %#llx event_inj %#x int_ctl %#x int_state %#x\n",
+			   vcpu->id, v->efer, v->cr0, v->cr3, v->cr4, v->dr6, v->dr7,
+			   v->cs.selector, v->cs.attrib, v->cpl, v->rip, v->rflags,
+			   c->asid, c->nested_cr3, c->event_inj, c->int_ctl, c->int_state);
+	return code;
+}
+
+/*
+ * DR0-3 from @cur (what the registers hold) to @want, writing only those
+ * that differ: host and guest usually both have zeros, and a DR write is
+ * costly on the exit path.  IRQs off.
+ */
+static void svm_switch_dr03(const unsigned long *cur, const unsigned long *want)
+{
+	if (cur[0] != want[0])
+		set_debugreg(want[0], 0);
+	if (cur[1] != want[1])
+		set_debugreg(want[1], 1);
+	if (cur[2] != want[2])
+		set_debugreg(want[2], 2);
+	if (cur[3] != want[3])
+		set_debugreg(want[3], 3);
+}
+
 static int svm_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 {
 	struct svm_vcpu *sv = to_svm(vcpu);
@@ -494,7 +606,11 @@ static int svm_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 	vmcb->save.rip = vcpu->regs.rip;
 	vmcb->save.rflags = vcpu->regs.rflags | X86_EFLAGS_FIXED;
 
-	/* The guest's DR6/DR7 are in the VMCB; DR0-3 are shared registers. */
+	/*
+	 * The guest's DR6/DR7 are in the VMCB; DR0-3 are not, and MOV DR is
+	 * not intercepted: the guest's go into the registers for the run
+	 * and are read back after it [APM 15.5.1: VMRUN/#VMEXIT leave DR0-3].
+	 */
 	get_debugreg(dr[0], 0);
 	get_debugreg(dr[1], 1);
 	get_debugreg(dr[2], 2);
@@ -514,13 +630,22 @@ static int svm_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 		exit->kind = HX_EXIT_CONTINUE;
 		return 0;
 	}
+	/*
+	 * The guest's DR0-3 only now, past the last way out above, with
+	 * IRQs and GIF off; host breakpoints off first, so that none fires
+	 * at a guest address on the way in (#VMEXIT sets DR7 = 0x400 again).
+	 */
+	if ((dr7 & 0xff) && memcmp(dr, sv->dr, sizeof(dr)))
+		set_debugreg(0x400, 7);
+	svm_switch_dr03(dr, sv->dr);
 	svm_vmrun_asm(sv->vmcb_pa, page_to_phys(sc->host_vmcb), &vcpu->regs);
 	WRITE_ONCE(vcpu->guest_cpu, -1);
+	get_debugreg(sv->dr[0], 0);
+	get_debugreg(sv->dr[1], 1);
+	get_debugreg(sv->dr[2], 2);
+	get_debugreg(sv->dr[3], 3);
 	/* #VMEXIT leaves DR7 = 0x400 [APM 15.5.1]: restore host breakpoints. */
-	set_debugreg(dr[0], 0);
-	set_debugreg(dr[1], 1);
-	set_debugreg(dr[2], 2);
-	set_debugreg(dr[3], 3);
+	svm_switch_dr03(sv->dr, dr);
 	set_debugreg(dr6, 6);
 	if (dr7 != 0x400)
 		set_debugreg(dr7, 7);
@@ -536,6 +661,8 @@ static int svm_vcpu_run(struct hx_vcpu *vcpu, struct hx_exit *exit)
 	vmcb->control.clean = 0;
 	svm_reinject(vmcb);
 	svm_decode_exit(vcpu, vmcb, exit);
+	if (exit->kind == HX_EXIT_FAIL_ENTRY)
+		exit->info1 = svm_explain_invalid(vcpu, vmcb);
 	return 0;
 }
 
@@ -745,6 +872,16 @@ static void svm_offer_irq(struct hx_vcpu *vcpu, u8 vector)
 	svm_clr_intercept(vmcb, INTERCEPT_VINTR);
 }
 
+/*
+ * The CPU clears V_IRQ when it takes the virtual interrupt, and #VMEXIT
+ * writes int_ctl back [APM 15.21.4].  One taken but cut short by the exit
+ * is in EXITINTINFO as an INTR event and re-injected by svm_reinject().
+ */
+static bool svm_offer_taken(struct hx_vcpu *vcpu)
+{
+	return !(to_svm(vcpu)->vmcb->control.int_ctl & V_IRQ_MASK);
+}
+
 static void svm_clear_int_shadow(struct hx_vcpu *vcpu)
 {
 	to_svm(vcpu)->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
@@ -773,6 +910,49 @@ static u64 svm_npt_leaf_pte(u64 hpa, u32 prot)
 	return pte;
 }
 
+/* --- save/restore: event, shadow, debug registers [APM 15.20, 15.21] ----- */
+
+static void svm_get_vstate(struct hx_vcpu *vcpu, struct hxen_vcpu_state *st)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	u32 inj = vmcb->control.event_inj;
+
+	st->event_valid = !!(inj & SVM_EVTINJ_VALID);
+	if (st->event_valid) {
+		st->event_type = (inj & SVM_EVTINJ_TYPE_MASK) >> SVM_EVTINJ_TYPE_SHIFT;
+		st->event_vector = inj & SVM_EVTINJ_VEC_MASK;
+		st->event_has_error = !!(inj & SVM_EVTINJ_VALID_ERR);
+		st->event_error = st->event_has_error ? vmcb->control.event_inj_err : 0;
+	}
+	st->int_shadow = !!(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+	BUILD_BUG_ON(sizeof(st->dr) != 4 * sizeof(u64));
+	for (int i = 0; i < 4; i++)
+		st->dr[i] = to_svm(vcpu)->dr[i];
+	st->dr6 = vmcb->save.dr6;
+	st->dr7 = vmcb->save.dr7;
+}
+
+static void svm_set_vstate(struct hx_vcpu *vcpu, const struct hxen_vcpu_state *st)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+
+	vmcb->control.event_inj = 0;
+	if (st->event_valid) {
+		vmcb->control.event_inj = st->event_vector | SVM_EVTINJ_VALID |
+			((u32)st->event_type << SVM_EVTINJ_TYPE_SHIFT) |
+			(st->event_has_error ? SVM_EVTINJ_VALID_ERR : 0);
+		vmcb->control.event_inj_err = st->event_error;
+	}
+	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	if (st->int_shadow)
+		vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
+	for (int i = 0; i < 4; i++)
+		to_svm(vcpu)->dr[i] = st->dr[i];
+	vmcb->save.dr6 = st->dr6;
+	vmcb->save.dr7 = st->dr7;
+	vmcb->control.clean = 0;
+}
+
 const struct hx_backend_ops svm_backend_ops = {
 	.name = "svm",
 	.backend = HXEN_BACKEND_SVM,
@@ -796,6 +976,7 @@ const struct hx_backend_ops svm_backend_ops = {
 	.inject_exception = svm_inject_exception,
 	.request_irq_window = svm_request_irq_window,
 	.offer_irq = svm_offer_irq,
+	.offer_taken = svm_offer_taken,
 	.clear_int_shadow = svm_clear_int_shadow,
 	.get_cpl = svm_get_cpl,
 	.npt_table_pte = svm_npt_table_pte,
@@ -803,4 +984,6 @@ const struct hx_backend_ops svm_backend_ops = {
 	.npt_present_mask = _PAGE_PRESENT,
 	.npt_addr_mask = 0x000ffffffffff000ULL,
 	.npt_levels = 4,	/* hx_main.c uses caps.paging_levels */
+	.get_vstate = svm_get_vstate,
+	.set_vstate = svm_set_vstate,
 };

@@ -148,6 +148,8 @@ static int vmx_probe(struct hxen_caps *caps)
 	}
 	vmx_has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &fc);
 	caps->features |= HXEN_CAP_EPT | HXEN_CAP_VPID | HXEN_CAP_UNRESTRICTED;
+	if (m.ept_vpid & VMX_EPT_CAP_2M)
+		caps->features |= HXEN_CAP_NPT_2M;
 	caps->nr_asids = VMX_NR_VPIDS - 1;
 	caps->paging_levels = 4;
 	return 0;
@@ -744,4 +746,6 @@ const struct hx_backend_ops vmx_backend_ops = {
 	.npt_present_mask	= EPT_R | EPT_W | EPT_X,
 	.npt_addr_mask		= EPT_ADDR_MASK,
 	.npt_levels		= 4,
+	.get_vstate		= vmx_get_vstate,
+	.set_vstate		= vmx_set_vstate,
 };

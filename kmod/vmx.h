@@ -156,4 +156,8 @@ static inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 	return fail;
 }
 
+/* vmx_vstate.c: save/restore of events, interruptibility, debug registers */
+void vmx_get_vstate(struct hx_vcpu *vcpu, struct hxen_vcpu_state *st);
+void vmx_set_vstate(struct hx_vcpu *vcpu, const struct hxen_vcpu_state *st);
+
 #endif /* HX_VMX_H */

@@ -116,7 +116,7 @@ void vmx_load_pdptes(struct vmx_vcpu *vx)
 	u64 cr3 = vmcs_read(VMCS_GUEST_CR3) & 0xffffffe0ULL;
 
 	vx->reload_pdptes = false;
-	if (hx_gpa_read(vm, cr3, pdpte, sizeof(pdpte)))
+	if (hx_gpa_read_nofault(vm, cr3, pdpte, sizeof(pdpte)))
 		memset(pdpte, 0, sizeof(pdpte));
 	vmcs_write(VMCS_GUEST_PDPTE0, pdpte[0]);
 	vmcs_write(VMCS_GUEST_PDPTE1, pdpte[1]);

@@ -55,6 +55,8 @@ $(HXEN_MONITOR): $(MON_OBJS) $(LIBHXEN)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBHXEN) $(MON_LIBS)
 
 # Host-independent parts, unit-tested in build/tests/unit/hxen-unit.
+# --ksm advice for guest RAM (monitor/mem.c calls it)
+UNIT_SRCS += monitor/mem_ksm.c
 UNIT_SRCS += monitor/libhxen.c monitor/options.c monitor/log.c \
 	     monitor/mem.c monitor/loader.c monitor/loader_elf.c
 # PVH boot, ACPI, bzImage, xenstore (PVH helper)
@@ -63,3 +65,7 @@ UNIT_SRCS += monitor/acpi.c monitor/pvh.c monitor/loader_bzimage.c monitor/kcach
 	     monitor/xs_ring.c monitor/xs_tree.c monitor/xs_txn.c \
 	     monitor/xs_watch.c
 UNIT_LIBS += -llzma -lz -lzstd
+# The state stream's reader and writer (save/restore)
+UNIT_SRCS += monitor/stream.c monitor/stream_xs.c
+# CPU levelling: cpuid = parser and the destination check
+UNIT_SRCS += monitor/cpuid_level.c

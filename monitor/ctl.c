@@ -51,6 +51,7 @@ static struct {
 	enum ctl_state state;
 	double started, deadline, grace_deadline;	/* monotonic s; 0: none */
 	bool dying;
+	bool vm_stopped;	/* set by the main thread: __atomic only */
 	pthread_t thread;
 } ctl = { .listen_fd = -1, .lock_fd = -1, .wake = { -1, -1 } };
 
@@ -92,6 +93,25 @@ static struct json *reply_err(const char *fmt, const char *arg)
 	return r;
 }
 
+/* ---- requests and state listeners other files register (ctl.h) ---- */
+
+static void (*state_listener)(const char *state);
+
+void ctl_set_state_listener(void (*fn)(const char *state))
+{
+	state_listener = fn;
+}
+
+struct json *ctl_reply_ok(void)
+{
+	return reply_ok();
+}
+
+struct json *ctl_reply_err(const char *fmt, const char *arg)
+{
+	return reply_err(fmt, arg);
+}
+
 /* Pull the plug: the socket goes first so nobody talks to a dying VM. */
 static void ctl_destroy(int status)
 {
@@ -112,6 +132,20 @@ static const char *const state_names[] = {
 	[ST_SHUTTING_DOWN] = "shutting-down",
 };
 
+/* This process's resident memory (guest RAM the module mapped included). */
+static int64_t self_rss_kib(void)
+{
+	unsigned long long size = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f) {
+		if (fscanf(f, "%llu %llu", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return (int64_t)(rss * (unsigned long long)sysconf(_SC_PAGESIZE) / 1024);
+}
+
 static struct json *cmd_status(struct ctl_client *c, const struct json *req)
 {
 	struct json *r = reply_ok();
@@ -119,6 +153,7 @@ static struct json *cmd_status(struct ctl_client *c, const struct json *req)
 	json_set(r, "name", json_str(ctl.info.name));
 	json_set(r, "id", json_int(getpid()));
 	json_set(r, "memory", json_int(ctl.info.memory >> 20));
+	json_set(r, "rss_kib", json_int(self_rss_kib()));
 	json_set(r, "vcpus", json_int(ctl.info.vcpus));
 	json_set(r, "state", json_str(state_names[ctl.state]));
 	json_set(r, "uptime", json_int((int64_t)(now() - ctl.started)));
@@ -149,6 +184,8 @@ static struct json *pause_resume(bool pause)
 		return reply_err(pause ? "pause failed: %s" :
 				 "resume failed: %s", strerror(-r));
 	ctl.state = pause ? ST_PAUSED : ST_RUNNING;
+	if (state_listener)
+		state_listener(state_names[ctl.state]);
 	return reply_ok();
 }
 
@@ -179,6 +216,8 @@ static struct json *request_shutdown(bool reboot)
 	if (ctl.state != ST_SHUTTING_DOWN)
 		ctl.grace_deadline = now() + ctl_opts.grace;
 	ctl.state = ST_SHUTTING_DOWN;
+	if (state_listener)
+		state_listener(state_names[ctl.state]);
 	r = reply_ok();
 	json_set(r, "guest_notified", json_bool(!e));
 	json_set(r, "grace", json_int(ctl_opts.grace));
@@ -217,6 +256,108 @@ static struct json *cmd_console(struct ctl_client *c, const struct json *req)
 	return NULL;
 }
 
+/* `hxen mem-set`: {"target_kib": N}, N at most the VM's memory. */
+static struct json *cmd_mem_set(struct ctl_client *c, const struct json *req)
+{
+	uint64_t max = ctl.info.memory >> 10;
+	char msg[160];
+	int64_t kib;
+	int r;
+
+	if (!json_get_int(req, "target_kib", &kib) || kib < 16384)
+		return reply_err("%s", "mem-set needs target_kib, at least 16 MiB");
+	if ((uint64_t)kib > max) {
+		snprintf(msg, sizeof(msg), "%lld MiB is more than this VM's maximum "
+			 "of %llu MiB (its memory setting)", (long long)kib >> 10,
+			 (unsigned long long)max >> 10);
+		return reply_err("%s", msg);
+	}
+	if (!ctl.ops || !ctl.ops->mem_set)
+		return reply_err("%s", "mem-set is not supported by this hxen-monitor");
+	r = ctl.ops->mem_set(ctl.opaque, (uint64_t)kib);
+	if (r == -EOPNOTSUPP)
+		return reply_err("%s", "the guest has no xenstore to tell (not a Xen "
+				 "PV guest?)");
+	if (r)
+		return reply_err("mem-set failed: %s", strerror(-r));
+	return reply_ok();
+}
+
+/* hxen restore -p: the VM starts paused (ctl_vm.c parked the vCPUs). */
+void ctl_note_paused(void)
+{
+	ctl.state = ST_PAUSED;
+}
+
+/*
+ * hxen save [-c]: the vCPUs are parked for the copy (unless already
+ * paused); without "checkpoint" the VM then ends, as with xl save.
+ */
+static struct json *cmd_save(struct ctl_client *c, const struct json *req)
+{
+	const char *file = json_get_str(req, "file");
+	bool checkpoint = json_get_bool(req, "checkpoint", false);
+	bool was_paused = ctl.state == ST_PAUSED;
+	struct ctl_save_result st = { 0 };
+	char err[400];
+	struct json *r;
+
+	if (!file || file[0] != '/')
+		return reply_err("%s", "save needs an absolute \"file\"");
+	if (!ctl.ops || !ctl.ops->save || !ctl.ops->pause)
+		return reply_err("%s", "save is not supported by this hxen-monitor");
+	if (ctl.state == ST_SHUTTING_DOWN)
+		return reply_err("%s", "save: the VM is shutting down");
+	if (!was_paused && ctl.ops->pause(ctl.opaque))
+		return reply_err("%s", "save: the vCPUs did not stop");
+	if (ctl.ops->save(ctl.opaque, file, checkpoint, &st, err, sizeof(err))) {
+		if (!was_paused)
+			ctl.ops->resume(ctl.opaque);
+		return reply_err("save failed: %s", err);
+	}
+	r = reply_ok();
+	json_set(r, "bytes", json_int((int64_t)st.bytes));
+	json_set(r, "pages", json_int((int64_t)st.pages));
+	json_set(r, "zero_pages", json_int((int64_t)st.zero_pages));
+	json_set(r, "ms", json_int((int64_t)st.ms));
+	if (!checkpoint) {
+		send_json(c->fd, r);
+		ctl_destroy(0);
+		return NULL;
+	}
+	if (!was_paused)
+		ctl.ops->resume(ctl.opaque);
+	return r;
+}
+
+/* hxen migrate --tcp: the VM stops here only once it runs there. */
+static struct json *cmd_migrate(struct ctl_client *c, const struct json *req)
+{
+	const char *host = json_get_str(req, "host");
+	const char *port = json_get_str(req, "port");
+	struct ctl_migrate_result m = { 0 };
+	char err[400];
+	struct json *r;
+
+	if (!host || !port)
+		return reply_err("%s", "migrate needs \"host\" and \"port\"");
+	if (!ctl.ops || !ctl.ops->migrate)
+		return reply_err("%s", "migrate is not supported by this hxen-monitor");
+	if (ctl.state != ST_RUNNING)
+		return reply_err("%s", "migrate: the VM must be running");
+	if (ctl.ops->migrate(ctl.opaque, host, port, &m, err, sizeof(err)))
+		return reply_err("migration failed, the VM runs on here: %s", err);
+	r = reply_ok();
+	json_set(r, "rounds", json_int((int64_t)m.rounds));
+	json_set(r, "bytes", json_int((int64_t)m.bytes));
+	json_set(r, "pages", json_int((int64_t)m.pages));
+	json_set(r, "downtime_ms", json_int((int64_t)m.downtime_ms));
+	json_set(r, "total_ms", json_int((int64_t)m.total_ms));
+	send_json(c->fd, r);
+	ctl_destroy(0);
+	return NULL;
+}
+
 static const struct {
 	const char *name;
 	struct json *(*fn)(struct ctl_client *c, const struct json *req);
@@ -228,7 +369,26 @@ static const struct {
 	{ "reboot", cmd_reboot },
 	{ "destroy", cmd_destroy },
 	{ "console", cmd_console },
+	{ "mem-set", cmd_mem_set },
+	{ "save", cmd_save },
+	{ "migrate", cmd_migrate },
 };
+
+static struct ctl_command *ext_commands;
+
+void ctl_register_command(struct ctl_command *c)
+{
+	c->next = ext_commands;
+	ext_commands = c;
+}
+
+static struct json *ext_command(const char *cmd, const struct json *req)
+{
+	for (struct ctl_command *e = ext_commands; e; e = e->next)
+		if (!strcmp(e->name, cmd))
+			return e->fn(req);
+	return reply_err("unknown command '%s'", cmd);
+}
 
 static void handle_line(struct ctl_client *c, char *line, size_t len)
 {
@@ -253,7 +413,7 @@ static void handle_line(struct ctl_client *c, char *line, size_t len)
 			if (!strcmp(cmd, commands[i].name))
 				break;
 		if (i == sizeof(commands) / sizeof(commands[0]))
-			r = reply_err("unknown command '%s'", cmd);
+			r = ext_command(cmd, req);
 		else
 			r = commands[i].fn(c, req);
 	}
@@ -394,9 +554,16 @@ static void *ctl_thread(void *arg)
 		if (poll(pfd, n, ms) < 0 && errno != EINTR)
 			continue;
 		t = now();
-		if (ctl.deadline && t >= ctl.deadline)
+		/*
+		 * A VM that already stopped on its own (it powered off as
+		 * asked, say) is only being torn down, which can take a while
+		 * for a big guest: its status stands, no deadline applies.
+		 */
+		if (__atomic_load_n(&ctl.vm_stopped, __ATOMIC_ACQUIRE))
+			;
+		else if (ctl.deadline && t >= ctl.deadline)
 			ctl_destroy(CTL_EXIT_TIMEOUT);
-		if (ctl.grace_deadline && t >= ctl.grace_deadline)
+		else if (ctl.grace_deadline && t >= ctl.grace_deadline)
 			ctl_destroy(CTL_EXIT_UNCLEAN);
 		for (int k = 0; k < n; k++) {
 			if (!pfd[k].revents)
@@ -417,7 +584,13 @@ static void *ctl_thread(void *arg)
 /* Byte 0 on the wake pipe: the VM restarted (see ctl_vm_restarted). */
 void ctl_vm_restarted(void)
 {
+	__atomic_store_n(&ctl.vm_stopped, false, __ATOMIC_RELEASE);
 	ctl_signal(0);
+}
+
+void ctl_vm_stopped(void)
+{
+	__atomic_store_n(&ctl.vm_stopped, true, __ATOMIC_RELEASE);
 }
 
 bool ctl_signal(int sig)

@@ -37,6 +37,14 @@
 
 #define CTL_PROTOCOL_VERSION	1
 
+struct ctl_save_result {
+	uint64_t bytes, pages, zero_pages, ms;
+};
+
+struct ctl_migrate_result {
+	uint64_t rounds, bytes, pages, downtime_ms, total_ms;
+};
+
 struct ctl_vm_ops {
 	/*
 	 * Park every vCPU thread (kick them out of HXEN_RUN with HXEN_KICK
@@ -57,6 +65,24 @@ struct ctl_vm_ops {
 	 * return before the VM is gone; NULL: ctl calls exit(@status).
 	 */
 	void (*destroy)(void *opaque, int status);
+	/*
+	 * `hxen mem-set`: the guest's balloon target in KiB (at most
+	 * ctl_vm_info.memory).  0 or -errno (-EOPNOTSUPP: no PV path).
+	 */
+	int (*mem_set)(void *opaque, uint64_t kib);
+	/*
+	 * hxen save: write the (paused) VM's state into @file; fills @res.
+	 * 0, or -errno with the reason in @err.  NULL: not supported.
+	 */
+	int (*save)(void *opaque, const char *file, bool checkpoint,
+		    struct ctl_save_result *res, char *err, size_t errlen);
+	/*
+	 * hxen migrate --tcp HOST:PORT: live pre-copy to a receiver; on
+	 * success the VM runs there and must stop here.  On failure it runs
+	 * on here.  NULL: not supported.
+	 */
+	int (*migrate)(void *opaque, const char *host, const char *port,
+		       struct ctl_migrate_result *res, char *err, size_t errlen);
 };
 
 /* What `status` reports; filled by ctl_start() from the config. */
@@ -89,6 +115,12 @@ bool ctl_signal(int sig);
  * running.  Async-signal-safe, like ctl_signal().
  */
 void ctl_vm_restarted(void);
+/*
+ * The VM stopped on its own (power-off, reboot, crash): while it is torn
+ * down, neither --timeout nor the shutdown grace timer destroys it, so
+ * its own exit status stands.  Async-signal-safe.
+ */
+void ctl_vm_stopped(void);
 
 /*
  * The guest's PV shutdown path (xenstore control/shutdown), registered by
@@ -98,6 +130,16 @@ void ctl_vm_restarted(void);
  */
 void ctl_set_guest_shutdown(int (*fn)(void *opaque, bool reboot),
 			    void *opaque);
+
+/*
+ * Replies for the requests other files add (CTL_COMMAND below): members
+ * are added with json_set.
+ */
+struct json;
+struct json *ctl_reply_ok(void);
+struct json *ctl_reply_err(const char *fmt, const char *arg);
+/* Called on the control thread after pause, resume, shutdown requests. */
+void ctl_set_state_listener(void (*fn)(const char *state));
 
 /* ---- console stream (monitor/ctl_console.c) ---- */
 
@@ -134,6 +176,24 @@ struct ctl_options {
 };
 extern struct ctl_options ctl_opts;
 
+/*
+ * More commands, registered from the files that answer them (CTL_COMMAND,
+ * e.g. devices/be_net_ctl.c: network-list; devices/display_mon.c:
+ * screenshot, display).  @fn runs on the control thread, must not block
+ * for long, and returns the whole reply: {"ok": true, ...} or an error.
+ */
+struct ctl_command {
+	const char *name;
+	struct json *(*fn)(const struct json *req);
+	struct ctl_command *next;
+};
+void ctl_register_command(struct ctl_command *c);
+#define CTL_COMMAND(c)							\
+	static void __attribute__((constructor)) ctl_reg_##c(void)	\
+	{								\
+		ctl_register_command(&c);				\
+	}
+
 /* Internal to ctl*.c */
 int ctl_console_open_log(const char *path, char *err, size_t errlen);
 int ctl_console_attach(int fd);		/* replays history, then streams */
@@ -141,5 +201,8 @@ void ctl_console_detach(int fd);
 void ctl_console_input(const void *buf, size_t len);
 const char *ctl_console_kind(void);
 void ctl_console_close(void);
+
+/* The VM starts paused (hxen restore -p): `status` says so. */
+void ctl_note_paused(void);
 
 #endif /* MON_CTL_H */

@@ -10,9 +10,11 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "monitor/balloon.h"
 #include "monitor/ctl.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
+#include "monitor/state.h"
 
 #define PAUSE_WAIT_MS	5000
 
@@ -139,12 +141,68 @@ static void op_destroy(void *opaque, int status)
 	mon_vm_stop(opaque, status, w);
 }
 
+static int op_mem_set(void *opaque, uint64_t kib)
+{
+	return mon_balloon_set_target(kib);
+}
+
+static int op_save(void *opaque, const char *file, bool checkpoint,
+		   struct ctl_save_result *res, char *err, size_t errlen)
+{
+	struct state_stats st = { 0 };
+	int r = mon_state_save_file(file, checkpoint, &st, err, errlen);
+
+	*res = (struct ctl_save_result){ st.bytes, st.ram_pages,
+					 st.zero_pages, (uint64_t)st.ms };
+	if (!r && !checkpoint)
+		mon_info("saved to %s: the VM stops", file);
+	return r;
+}
+
+static int op_migrate(void *opaque, const char *host, const char *port,
+		      struct ctl_migrate_result *res, char *err, size_t errlen);
+
 static const struct ctl_vm_ops mon_ctl_ops = {
 	.pause = op_pause,
 	.resume = op_resume,
 	.shutdown = op_shutdown,
 	.destroy = op_destroy,
+	.mem_set = op_mem_set,
+	.save = op_save,
+	.migrate = op_migrate,
 };
+
+/* For the migration code: park the vCPUs / let them go. */
+int mon_vm_pause(struct mon_vm *vm)
+{
+	return atomic_load(&park.paused) ? 0 : op_pause(vm);
+}
+
+void mon_vm_resume(struct mon_vm *vm)
+{
+	op_resume(vm);
+}
+
+static int op_migrate(void *opaque, const char *host, const char *port,
+		      struct ctl_migrate_result *res, char *err, size_t errlen)
+{
+	struct state_migrate_stats ms;
+	int r = mon_state_migrate(host, port, &ms, err, errlen);
+
+	*res = (struct ctl_migrate_result){
+		ms.rounds, ms.bytes, ms.pages, (uint64_t)ms.downtime_ms,
+		(uint64_t)ms.total_ms,
+	};
+	return r;
+}
+
+static bool start_paused;
+
+/* --paused (monitor/state_restore.c): the vCPUs park before they run. */
+void mon_ctl_start_paused(void)
+{
+	start_paused = true;
+}
 
 int mon_ctl_start(struct mon_vm *vm, char *err, size_t errlen)
 {
@@ -154,5 +212,13 @@ int mon_ctl_start(struct mon_vm *vm, char *err, size_t errlen)
 		.vcpus = vm->nr_vcpus,
 	};
 
-	return ctl_start(&info, &mon_ctl_ops, vm, err, errlen);
+	int r = ctl_start(&info, &mon_ctl_ops, vm, err, errlen);
+
+	if (!r && start_paused) {
+		atomic_store(&park.paused, true);
+		ctl_note_paused();
+		start_paused = false;
+		mon_info("paused: `hxen unpause` lets it run");
+	}
+	return r;
 }

@@ -177,12 +177,15 @@ static int exit_shutdown(struct mon_vcpu *v, struct hxen_run *run)
 
 static int exit_fail_entry(struct mon_vcpu *v, struct hxen_run *run)
 {
-	char what[128];
+	char what[192];
 
+	/* SVM's VMEXIT_INVALID: the module numbers the check and logs its name. */
 	snprintf(what, sizeof(what), "VM entry failed (hardware reason %#"
-		 PRIx64 ", qualification %#" PRIx64 ")",
+		 PRIx64 ", qualification %#" PRIx64 ")%s",
 		 (uint64_t)run->fail_entry.hw_reason,
-		 (uint64_t)run->fail_entry.qualification);
+		 (uint64_t)run->fail_entry.qualification,
+		 (uint32_t)run->fail_entry.hw_reason == 0xffffffffu ?
+		 "; the kernel log (dmesg | grep hxen) names the failed VMRUN check" : "");
 	return exit_fatal(v, what);
 }
 

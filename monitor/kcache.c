@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <lzma.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,8 +196,26 @@ static void remove_stale_tmp(const char *dir)
 		free(list);
 }
 
-/* Remove the least recently used entries beyond KCACHE_MAX_ENTRIES. */
-static void trim(const char *dir)
+/*
+ * Does entry @a go before @b?  Least recently used first; timestamps
+ * are coarse (a clock tick), so stores in a row tie: then by name, so
+ * that the choice does not depend on the directory's order.
+ */
+static bool older(const struct timespec *a, const char *an,
+		  const struct timespec *b, const char *bn)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec < b->tv_sec;
+	if (a->tv_nsec != b->tv_nsec)
+		return a->tv_nsec < b->tv_nsec;
+	return strcmp(an, bn) < 0;
+}
+
+/*
+ * Remove the least recently used entries beyond KCACHE_MAX_ENTRIES,
+ * never @keep (the entry just stored: on a tie it could look oldest).
+ */
+static void trim(const char *dir, const char *keep)
 {
 	struct dirent **list;
 	int n = scandir(dir, &list, entry_filter, NULL);
@@ -211,11 +230,12 @@ static void trim(const char *dir)
 
 			snprintf(path, sizeof(path), "%s/%s", dir,
 				 list[i]->d_name);
-			if (lstat(path, &st) < 0)
+			if (!strcmp(list[i]->d_name, keep) ||
+			    lstat(path, &st) < 0)
 				continue;
-			if (victim < 0 || st.st_mtim.tv_sec < oldest.tv_sec ||
-			    (st.st_mtim.tv_sec == oldest.tv_sec &&
-			     st.st_mtim.tv_nsec < oldest.tv_nsec)) {
+			if (victim < 0 ||
+			    older(&st.st_mtim, list[i]->d_name, &oldest,
+				  list[victim]->d_name)) {
 				victim = i;
 				oldest = st.st_mtim;
 			}
@@ -272,7 +292,7 @@ void kcache_store(const char *key, const uint8_t *elf, size_t len)
 		return;
 	}
 	mon_dbg("kernel cache: stored %s (%zu KiB)", path, len >> 10);
-	trim(dir);
+	trim(dir, strrchr(path, '/') + 1);
 }
 
 /* kcache_store_async: one store at a time, off the boot path */

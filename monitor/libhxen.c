@@ -322,6 +322,31 @@ int hxen_vm_get_dirty_log(struct hxen_vm *vm, uint32_t slot, uint64_t *bitmap)
 	return do_ioctl(vm->fd, HXEN_GET_DIRTY_LOG, &d, "HXEN_GET_DIRTY_LOG");
 }
 
+int hxen_get_supported_cpuid(struct hxen *hx, struct hxen_cpuid_features *f)
+{
+	if (!hx || !f)
+		return fail(-EINVAL, "hxen_get_supported_cpuid: NULL argument");
+	return do_ioctl(hx->fd, HXEN_GET_SUPPORTED_CPUID, f,
+			"HXEN_GET_SUPPORTED_CPUID");
+}
+
+int hxen_vm_set_cpuid_mask(struct hxen_vm *vm, const struct hxen_cpuid_features *mask)
+{
+	struct hxen_cpuid_features m;
+
+	if (!vm || !mask)
+		return fail(-EINVAL, "hxen_vm_set_cpuid_mask: NULL argument");
+	m = *mask;
+	return do_ioctl(vm->fd, HXEN_SET_CPUID_MASK, &m, "HXEN_SET_CPUID_MASK");
+}
+
+int hxen_vm_get_cpuid(struct hxen_vm *vm, struct hxen_cpuid_features *f)
+{
+	if (!vm || !f)
+		return fail(-EINVAL, "hxen_vm_get_cpuid: NULL argument");
+	return do_ioctl(vm->fd, HXEN_GET_CPUID, f, "HXEN_GET_CPUID");
+}
+
 int hxen_xen_config(struct hxen_vm *vm, const struct hxen_xen_config *cfg)
 {
 	struct hxen_xen_config c;

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/be_core.h"
 #include "monitor/ctl.h"
 #include "monitor/kcache.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
 #include "monitor/pvh.h"
+#include "monitor/state.h"
 
 static struct mon_config cfg;
 static struct mon_vm vm;
@@ -54,6 +56,7 @@ int main(int argc, char **argv)
 
 	mon_config_defaults(&cfg);
 	cfg.prog = argv[0];
+	mon_state_set_argv(argc, argv);	/* hxen save repeats it (state.h) */
 	atexit(kcache_wait);	/* an extracted kernel being stored */
 	r = mon_options_parse(&cfg, argc, argv, err, sizeof(err));
 	if (r == MON_OPT_DONE)
@@ -72,18 +75,21 @@ int main(int argc, char **argv)
 	for (bool first = true;; first = false) {
 		if (mon_vm_setup(&vm, &cfg) < 0) {
 			mon_vm_teardown(&vm);
+			be_core_release();
 			return MON_EXIT_SETUP;
 		}
 		/* control socket, --timeout, --console-log (monitor/ctl.h) */
 		if (first && mon_ctl_start(&vm, err, sizeof(err)) < 0) {
 			mon_err("%s", err);
 			mon_vm_teardown(&vm);
+			be_core_release();
 			return MON_EXIT_SETUP;
 		}
 		mon_dbg("starting %u vCPU(s)", vm.nr_vcpus);
 		if (mon_vcpus_start(&vm) < 0)
 			mon_vm_stop(&vm, MON_EXIT_SETUP, "thread creation failed");
 		wait_for_stop(&set);
+		ctl_vm_stopped();
 		mon_vcpus_kick(&vm);
 		mon_vcpus_join(&vm);
 		mon_vm_teardown(&vm);
@@ -92,5 +98,6 @@ int main(int argc, char **argv)
 		mon_info("guest rebooted: starting it again");
 		ctl_vm_restarted();	/* a reboot request has been obeyed */
 	}
+	be_core_release();
 	return vm.exit_status;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "monitor/balloon.h"
 #include "monitor/mem.h"
 #include "monitor/log.h"
 
@@ -67,8 +68,8 @@ int mon_mem_layout(struct mon_mem *m, uint64_t ram, char *err, size_t errlen)
 
 /*
  * Guest RAM on a 2 MiB boundary, with transparent huge pages asked for:
- * the module pins all of it at start and maps it in the nested page
- * tables, and 2 MiB pages make that 512 times fewer faults and pins.
+ * the module maps it into the nested page tables as the guest touches
+ * it, a whole huge page at a time where the host backs it with one.
  * Without THP (or with it set to "never") this is plain 4 KiB memory.
  */
 #define MEM_HUGE	(2ULL << 20)
@@ -90,6 +91,7 @@ static void *map_huge_aligned(uint64_t size)
 #ifdef MADV_HUGEPAGE
 	madvise(a, size, MADV_HUGEPAGE);	/* a hint: failure is fine */
 #endif
+	mon_mem_advise(a, size);
 	return a;
 }
 

@@ -90,6 +90,11 @@ int mon_run_hooks(struct mon_vm *vm, enum mon_hook_phase phase,
 		  char *err, size_t errlen);
 void mon_fini_hooks(struct mon_vm *vm);
 
+/* monitor/cpuid_vm.c: the VM's CPUID mask, and a restore's saved view. */
+int mon_cpuid_apply(struct mon_vm *vm);
+struct hxen_cpuid_features;
+void mon_cpuid_restore(const struct hxen_cpuid_features *saved);
+
 /* vm.c: setup and teardown */
 int mon_vm_setup(struct mon_vm *vm, const struct mon_config *cfg);
 void mon_vm_teardown(struct mon_vm *vm);

@@ -89,6 +89,7 @@ int pvh_memmap(const struct mon_mem *m, struct hvm_memmap_table_entry *tab,
  */
 struct xs;
 struct xs *pvh_xs_lock(void);
+int pvh_mem_target(uint64_t kib);	/* xenstore memory/target; -EOPNOTSUPP */
 void pvh_xs_unlock(void);
 
 /*
@@ -106,5 +107,11 @@ bool pvh_reboot_restarts(const struct mon_config *cfg);
 
 /* Was the running VM booted through PVH (start_info written)? */
 bool pvh_booted(void);
+
+/* save/restore (monitor/state_*.c): the grant table, the console, a poke */
+struct be_console;
+void *pvh_gnttab(unsigned int *frames);
+struct be_console *pvh_console(void);
+void pvh_backends_poke(void);
 
 #endif /* MON_PVH_H */

@@ -21,6 +21,7 @@
 #include "devices/be_console.h"
 #include "devices/be_core.h"
 #include "devices/be_xenstore.h"
+#include "monitor/balloon.h"
 #include "monitor/ctl.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
@@ -259,6 +260,7 @@ static int start_backends(struct mon_vm *vm, char *err, size_t errlen)
 		.store_port = pvh.store_port, .store_pfn = PVH_STORE_PFN,
 		.console_port = pvh.console_port,
 		.console_pfn = PVH_CONSOLE_PFN,
+		.target_kib = mon_balloon_boot_kib(vm->cfg->memory >> 10),
 	};
 	struct xs_ring_page *ring = (void *)pvh.info.store_page;
 
@@ -505,6 +507,20 @@ int pvh_request_shutdown(bool reboot)
 	return r;
 }
 
+/* `hxen mem-set` (monitor/balloon.c): the balloon driver's target. */
+int pvh_mem_target(uint64_t kib)
+{
+	char path[64];
+	int r;
+
+	if (!pvh.xsb_up)
+		return -EOPNOTSUPP;
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", PVH_DOMID);
+	r = xs_writef(pvh_xs_lock(), path, "%llu", (unsigned long long)kib);
+	pvh_xs_unlock();
+	return r;
+}
+
 bool pvh_booted(void)
 {
 	return pvh.boot_info;
@@ -514,4 +530,30 @@ bool pvh_reboot_restarts(const struct mon_config *cfg)
 {
 	return cfg->on_reboot == MON_ON_REBOOT_RESTART ||
 	       (cfg->on_reboot == MON_ON_REBOOT_AUTO && pvh.boot_info);
+}
+
+/* ---------------------------------------------------------------- */
+/* save/restore (monitor/state_*.c)                                 */
+/* ---------------------------------------------------------------- */
+
+void *pvh_gnttab(unsigned int *frames)
+{
+	*frames = PVH_GRANT_FRAMES;
+	return pvh.be_up ? pvh.gnttab : NULL;
+}
+
+struct be_console *pvh_console(void)
+{
+	return pvh.con_up ? &pvh.con : NULL;
+}
+
+/*
+ * After a restore: look at the xenstore and console rings as if the guest
+ * had notified (a notification sent just before the save is not in it).
+ */
+void pvh_backends_poke(void)
+{
+	for (int i = 0; i < 4; i += 2)
+		if (pvh.efd[i] >= 0)
+			be_eventfd_signal(pvh.efd[i], "restore");
 }

@@ -202,13 +202,14 @@ int mon_vm_setup(struct mon_vm *vm, const struct mon_config *cfg)
 		.irq_line = NULL,	/* no interrupt controller yet */
 	};
 
-	/* The module pins all guest RAM: more than the host has cannot work
-	 * and would only push the host into the OOM killer. */
+	/* More guest RAM than the host has: the module maps it on demand,
+	 * but a guest that uses it all would push the host into the OOM
+	 * killer. */
 	host_ram = (uint64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
 	if (host_ram && cfg->memory > host_ram) {
 		mon_err("impossible memory size: %" PRIu64 " MiB is more than "
-			"this host's RAM (%" PRIu64 " MiB), and guest RAM is "
-			"pinned: use a smaller --memory", cfg->memory >> 20,
+			"this host's RAM (%" PRIu64 " MiB): use a smaller "
+			"--memory", cfg->memory >> 20,
 			host_ram >> 20);
 		return -ENOMEM;
 	}
@@ -248,6 +249,9 @@ int mon_vm_setup(struct mon_vm *vm, const struct mon_config *cfg)
 		mon_err("%s", hxen_last_error());
 		return r;
 	}
+	r = mon_cpuid_apply(vm);	/* before the vCPUs exist */
+	if (r < 0)
+		return r;
 	r = register_slots(vm);
 	if (!r) {
 		mon_dbg("guest RAM registered with the module");

@@ -141,6 +141,7 @@ struct xs_domain_info {
 	uint64_t store_pfn;
 	uint32_t console_port;
 	uint64_t console_pfn;
+	uint64_t target_kib;		/* memory/target; 0: mem_kib */
 };
 int xs_populate_domain(struct xs *xs, const struct xs_domain_info *di);
 

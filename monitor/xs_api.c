@@ -157,7 +157,8 @@ int xs_populate_domain(struct xs *xs, const struct xs_domain_info *di)
 	snprintf(p, sizeof(p), "%s/memory/static-max", home);
 	rc |= xs_writef(xs, p, "%llu", (unsigned long long)di->mem_kib);
 	snprintf(p, sizeof(p), "%s/memory/target", home);
-	rc |= xs_writef(xs, p, "%llu", (unsigned long long)di->mem_kib);
+	rc |= xs_writef(xs, p, "%llu", (unsigned long long)(di->target_kib ?
+							  di->target_kib : di->mem_kib));
 	for (i = 0; i < di->vcpus; i++) {
 		snprintf(p, sizeof(p), "%s/cpu/%u/availability", home, i);
 		rc |= xs_write(xs, p, "online");

@@ -207,7 +207,7 @@ static struct xs_node *create_path(struct xs_tree *t, const char *path,
 				   uint16_t creator)
 {
 	const char *p, *e;
-	struct xs_node *n = walk(t, path, &p), *c;
+	struct xs_node *n = walk(t, path, &p), *c, **pp;
 
 	while (*p) {
 		if (t->nnodes >= XS_MAX_NODES) {
@@ -224,8 +224,15 @@ static struct xs_node *create_path(struct xs_tree *t, const char *path,
 		if (creator != 0)
 			c->perms[0].domid = creator;
 		c->parent = n;
-		c->next = n->child;
-		n->child = c;
+		/*
+		 * Appended: a directory lists its children in the order they
+		 * were made, as Xen's xenstored does.  Linux's xenbus probes
+		 * device/vif/0 before device/vif/1 only in that order, which
+		 * makes vif 0 the guest's eth0.
+		 */
+		for (pp = &n->child; *pp; pp = &(*pp)->next)
+			;
+		*pp = c;
 		c->gen = n->gen = t->gen;
 		t->nnodes++;
 		n = c;

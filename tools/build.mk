@@ -7,7 +7,8 @@
 # fragment links both into hxen-monitor (see monitor/build.mk).
 
 HXEN_CLI := $(BUILD)/bin/hxen
-TOOLS_LIB_SRCS := tools/json.c tools/cfg_parse.c tools/cfg_keys.c tools/cfg_spec.c
+TOOLS_LIB_SRCS := tools/json.c tools/cfg_parse.c tools/cfg_keys.c tools/cfg_spec.c \
+		  tools/cfg_vif.c
 TOOLS_CLI_SRCS := $(wildcard tools/cli_*.c)
 TOOLS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TOOLS_CLI_SRCS) $(TOOLS_LIB_SRCS))
 
@@ -24,10 +25,18 @@ $(BUILD)/obj/tools/%.o: tools/%.c
 HXEN_CLI_DISK_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(DISK_SRCS))
 $(BUILD)/obj/tools/cli_disk.o: ALL_CFLAGS += -I.
 
-$(HXEN_CLI): $(TOOLS_OBJS) $(HXEN_CLI_DISK_OBJS) $(LIBHXEN)
+# hxen save/restore/migrate (tools/cli_state*.c) check streams with the
+# monitor's reader.
+HXEN_CLI_STATE_OBJS := $(BUILD)/monitor/stream.o $(BUILD)/monitor/stream_xs.o
+$(BUILD)/obj/tools/cli_state.o $(BUILD)/obj/tools/cli_migrate.o: ALL_CFLAGS += -I.
+# cpuid = (the config check) and the CPU levelling check of restore/migrate
+HXEN_CLI_STATE_OBJS += $(BUILD)/monitor/cpuid_level.o
+$(BUILD)/obj/tools/cfg_keys.o: ALL_CFLAGS += -I.
+
+$(HXEN_CLI): $(TOOLS_OBJS) $(HXEN_CLI_DISK_OBJS) $(HXEN_CLI_STATE_OBJS) $(LIBHXEN)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOLS_OBJS) $(HXEN_CLI_DISK_OBJS) \
-		$(LIBHXEN) $(DISK_LIBS)
+		$(HXEN_CLI_STATE_OBJS) $(LIBHXEN) $(DISK_LIBS) -lzstd
 
 $(HXEN_MONITOR): $(HXEN_CTL_OBJS)
 
@@ -42,7 +51,7 @@ UNIT_SRCS += $(TOOLS_LIB_SRCS) monitor/ctl.c monitor/ctl_console.c
 GUEST_INITRAMFS := $(BUILD)/guest/initramfs.cpio.gz
 .PHONY: guest
 guest: $(GUEST_INITRAMFS)
-$(GUEST_INITRAMFS): tools/mkguest.sh tools/guest-init.sh tools/copy-kmods.sh tools/stub-so.sh | e2e-kernel
+$(GUEST_INITRAMFS): tools/mkguest.sh tools/guest-init.sh tools/copy-kmods.sh tools/stub-so.sh tools/udhcpc.script | e2e-kernel
 	$(Q)tools/mkguest.sh $(BUILD)/guest
 
 # The Debian root disk (tools/mkrootfs.sh, docs/guest.md):

@@ -61,6 +61,7 @@ enum cfg_kind {
 	CFG_DISKS,	/* list of xl disk specs */
 	CFG_VIFS,	/* list of xl vif specs */
 	CFG_VFBS,	/* list of xl vfb specs */
+	CFG_CPUID,	/* xl cpuid=: "host,avx2=0" or a list of leaf strings */
 };
 
 struct cfg_key {
@@ -86,6 +87,8 @@ int cfg_parse_size_mib(const char *s, long long *mib);
 struct json *cfg_parse_disk(const char *spec, bool check_files,
 			    char *err, size_t errlen);
 struct json *cfg_parse_vif(const char *spec, char *err, size_t errlen);
+/* hxen's vif keys (type=user, hostfwd, restrict, net): 0 or -1 (tools/cfg_vif.c) */
+int cfg_vif_check(const struct json *o, char *err, size_t errlen);
 struct json *cfg_parse_vfb(const char *spec, char *err, size_t errlen);
 
 #endif /* HXEN_TOOLS_CFG_H */

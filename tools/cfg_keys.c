@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "monitor/cpuid_level.h"
 
 static const char *const types[] = { "pvh", "hvm", "pv", NULL };
 static const char *const types_ok[] = { "pvh", NULL };
@@ -62,6 +63,13 @@ const struct cfg_key cfg_keys[] = {
 	{ "shutdown_grace", CFG_INT, 1, 3600, .dflt = "10",
 	  .help = "hxen: seconds a guest gets to honour shutdown/SIGTERM "
 	  "before it is destroyed" },
+	{ "maxmem", CFG_SIZE, 2, 1 << 20,
+	  .help = "most guest RAM in MiB (the balloon's ceiling; `hxen mem-set` "
+	  "moves the target up to it); memory is then the boot target" },
+	{ "cpuid", CFG_CPUID, .help = "CPUID the guest is shown (default \"host\"): "
+	  "\"x86-64-v2,aes=1\", \"host,avx2=0\" or xl's [\"LEAF:REG=BITS\"]" },
+	{ "ksm", CFG_INT, 0, 1, .dflt = "0",
+	  .help = "1: let the host share identical guest pages (KSM)" },
 	{ NULL }
 };
 
@@ -369,6 +377,9 @@ static int check_specs(struct vctx *c, const struct cfg_key *k,
 			verr(c, e, k->name, "%s", msg);
 			goto fail;
 		}
+		/* the monitor's errors about it point here (cli_create.c) */
+		o->line = e->line;
+		o->col = e->col;
 		json_push(out, o);
 	}
 	/* swap contents, keep position and key */
@@ -419,10 +430,36 @@ static long long host_ram_mib(void)
 	return kb / 1024;
 }
 
+/* cpuid = "BASE,FLAG=0|1..." or ["LEAF[,SUB]:REG=BITS", ...] (xl.cfg(5)) */
+static int check_cpuid(struct vctx *c, struct json *v)
+{
+	struct hxen_cpuid_features m;
+	char why[300];
+
+	if (v->type == JSON_STR) {
+		if (cpuid_level_parse(v->s, &m, why, sizeof(why)))
+			return verr(c, v, "cpuid", "%s", why);
+		return 0;
+	}
+	if (v->type != JSON_ARR)
+		return verr(c, v, "cpuid", "expected a string (\"host,avx2=0\") "
+			    "or a list of xl leaf strings ([\"1:ecx=...\"])");
+	cpuid_level_host(&m);
+	json_for_each(e, v) {
+		if (want_type(c, e, "cpuid", JSON_STR))
+			return -1;
+		if (cpuid_level_parse_leaf(e->s, &m, why, sizeof(why)))
+			return verr(c, e, "cpuid", "%s", why);
+	}
+	return 0;
+}
+
 static int check_value(struct vctx *c, const struct cfg_key *k,
 		       struct json *v)
 {
 	switch (k->kind) {
+	case CFG_CPUID:
+		return check_cpuid(c, v);
 	case CFG_INT:
 	case CFG_SIZE:
 		return check_int(c, k, v);
@@ -518,6 +555,14 @@ int cfg_validate(const struct cfg_src *src, struct json *tree,
 	}
 	if (merge_cmdline(&c, tree))
 		return -1;
+	{
+		struct json *mx = json_get(tree, "maxmem"), *m = json_get(tree, "memory");
+
+		if (mx && m && mx->i < m->i)
+			return verr(&c, mx, "maxmem", "%lld MiB is less than memory "
+				    "(%lld MiB): maxmem is the ceiling, memory the "
+				    "boot target", (long long)mx->i, (long long)m->i);
+	}
 	ram = host_ram_mib();
 	if ((flags & CFG_CHECK_FILES) && ram) {
 		struct json *m = json_get(tree, "memory");

@@ -22,11 +22,13 @@ static const char *const disk_keys[] = {
 static const char *const disk_formats[] = { "raw", "qcow2", NULL };
 static const char *const vif_keys[] = {
 	"mac", "bridge", "ip", "type", "model", "vifname", "script",
-	"backend", "rate", NULL
+	"backend", "rate", "hostfwd", "restrict", "net", NULL
 };
 static const char *const vfb_keys[] = {
 	"vnc", "vnclisten", "vncdisplay", "vncunused", "vncpasswd", "sdl",
-	"display", "xauthority", "keymap", NULL
+	"display", "xauthority", "keymap",
+	"width", "height", "videoram",	/* hxen: the largest mode (docs/gui.md) */
+	NULL
 };
 static const char *const vfb_bools[] = { "vnc", "vncunused", "sdl", NULL };
 
@@ -289,6 +291,8 @@ struct json *cfg_parse_vif(const char *spec, char *err, size_t errlen)
 			 "like 00:16:3e:12:34:56", mac);
 		goto fail;
 	}
+	if (cfg_vif_check(o, err, errlen))
+		goto fail;
 	return o;
 fail:
 	json_free(o);

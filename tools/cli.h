@@ -58,6 +58,9 @@ int cli_connect(struct cli_conn *c, const char *name, unsigned int quiet);
 /* Send {"cmd":cmd, ...extra} and return the reply (NULL: printed error). */
 struct json *cli_request(struct cli_conn *c, const char *cmd,
 			 struct json *extra);
+/* The same with a longer wait for the reply (save, migrate). */
+struct json *cli_request_wait(struct cli_conn *c, const char *cmd,
+			      struct json *extra, int timeout_ms);
 /* Wait up to @secs for the monitor to close the socket (VM gone). */
 int cli_wait_gone(struct cli_conn *c, int secs);
 void cli_close(struct cli_conn *c);
@@ -70,5 +73,20 @@ int cli_simple(const char *name, const char *cmd, struct json *extra,
 
 /* ---- config loading shared by create/run (cli_create.c) ---- */
 int cli_console_attach(const char *name);
+/* Start a detached hxen-monitor with @argv (NULL-terminated): restore. */
+int cli_start_monitor(char *const *argv, const char *name, bool quiet);
+/* Check a state stream FILE and start its VM (cli_state.c). */
+int cli_restore_file(const char *file, const char *name, bool paused);
+/*
+ * CPU levelling (tools/cli_state.c): can this host show a guest every
+ * feature in @want (a stream's CPUID record)?  0 yes (or no module here:
+ * the monitor says why), > 0 that many missing, named in @names, < 0 a
+ * bad test knob (message in @names).
+ */
+struct hxen_cpuid_features;
+int cli_cpuid_check(const struct hxen_cpuid_features *want, char *names,
+		    size_t len);
+/* 1 if no VM runs under @name, else 0 with a message (cli_create.c) */
+int cli_name_free(const char *name);
 
 #endif /* HXEN_TOOLS_CLI_H */

@@ -80,6 +80,26 @@ static const char *monitor_path(void)
 }
 
 /* Spec object -> "k=v,k=v" with target last (xl: it may hold commas). */
+static void spec_string(struct jbuf *b, const struct json *o)
+{
+	const char *target = NULL;
+
+	json_for_each(kv, o) {
+		if (!strcmp(kv->key, "target")) {
+			target = kv->s;
+			continue;
+		}
+		if (kv->type == JSON_INT)
+			jbuf_printf(b, "%s%s=%lld", b->len ? "," : "",
+				    kv->key, (long long)kv->i);
+		else
+			jbuf_printf(b, "%s%s=%s", b->len ? "," : "",
+				    kv->key, kv->s);
+	}
+	if (target)
+		jbuf_printf(b, "%starget=%s", b->len ? "," : "", target);
+}
+
 static void add_specs(struct argv_buf *a, const struct json *tree,
 		      const char *key, const char *opt)
 {
@@ -89,25 +109,50 @@ static void add_specs(struct argv_buf *a, const struct json *tree,
 		return;
 	json_for_each(o, l) {
 		struct jbuf b = { 0 };
-		const char *target = NULL;
 
-		json_for_each(kv, o) {
-			if (!strcmp(kv->key, "target")) {
-				target = kv->s;
-				continue;
-			}
-			if (kv->type == JSON_INT)
-				jbuf_printf(&b, "%s%s=%lld", b.len ? "," : "",
-					    kv->key, (long long)kv->i);
-			else
-				jbuf_printf(&b, "%s%s=%s", b.len ? "," : "",
-					    kv->key, kv->s);
-		}
-		if (target)
-			jbuf_printf(&b, "%starget=%s", b.len ? "," : "", target);
+		spec_string(&b, o);
 		add(a, opt);
 		add(a, b.p ? b.p : "");
 		jbuf_free(&b);
+	}
+}
+
+/*
+ * The monitor checks the host side of a disk, vif or vfb only when it
+ * opens it, and names the option ("--vif 'bridge=br0': ...").  Point at
+ * the config item it came from, so the error has its file:line:col.
+ */
+static void point_at_spec(const struct json *tree, const char *file,
+			  const char *log)
+{
+	static const char *const keys[] = { "disk", "vif", "vfb" };
+	char buf[16384], *want;
+	FILE *f = fopen(log, "r");
+	size_t n;
+
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		struct json *l = json_get(tree, keys[k]);
+
+		if (!l)
+			continue;
+		json_for_each(o, l) {
+			struct jbuf sp = { 0 }, b = { 0 };
+
+			spec_string(&sp, o);
+			jbuf_printf(&b, "--%s '%s'", keys[k], sp.p ? sp.p : "");
+			want = b.p;
+			if (want && strstr(buf, want) && o->line)
+				fprintf(stderr, "%s:%d:%d: the %s item above "
+					"(%s) is what failed\n", file, o->line,
+					o->col, keys[k], want);
+			jbuf_free(&sp);
+			jbuf_free(&b);
+		}
 	}
 }
 
@@ -126,7 +171,32 @@ static void build_argv(struct argv_buf *a, const struct json *t, bool on_tty)
 	add(a, "--name");
 	add(a, json_get_str(t, "name"));
 	json_get_int(t, "memory", &n);
-	addf(a, "--memory", "%lldM", n);
+	{
+		int64_t mx = 0, ksm = 0;
+
+		/* Guest RAM is maxmem; memory is the balloon's boot target. */
+		if (json_get_int(t, "maxmem", &mx) && mx > n) {
+			addf(a, "--memory", "%lldM", mx);
+			addf(a, "--target", "%lldM", n);
+		} else {
+			addf(a, "--memory", "%lldM", n);
+		}
+		if (json_get_int(t, "ksm", &ksm) && ksm)
+			add(a, "--ksm");
+	}
+	{
+		const struct json *cp = json_get(t, "cpuid");
+
+		if (cp && cp->type == JSON_STR) {
+			add(a, "--cpuid");
+			add(a, cp->s);
+		} else if (cp) {
+			json_for_each(e, cp) {
+				add(a, "--cpuid-leaf");
+				add(a, e->s);
+			}
+		}
+	}
 	json_get_int(t, "vcpus", &n);
 	addf(a, "--vcpus", "%lld", n);
 	add(a, "--kernel");
@@ -189,7 +259,7 @@ static struct json *load_config(const char *cmd, const char *file,
 }
 
 /* Refuse early (before starting anything) if the name is taken. */
-static int name_free(const char *name)
+int cli_name_free(const char *name)
 {
 	struct cli_conn c;
 
@@ -362,7 +432,7 @@ int cli_create(int argc, char **argv)
 		json_free(t);
 		return CLI_OK;
 	}
-	if (cli_runtime_dir_prepare() || !name_free(json_get_str(t, "name"))) {
+	if (cli_runtime_dir_prepare() || !cli_name_free(json_get_str(t, "name"))) {
 		json_free(t);
 		return CLI_ERR;
 	}
@@ -376,6 +446,12 @@ int cli_create(int argc, char **argv)
 	}
 	rc = start_detached(&a, json_get_str(t, "name"), quiet || console);
 	free_argv(&a);
+	if (rc != CLI_OK) {
+		char *log = cli_vm_path(json_get_str(t, "name"), ".log");
+
+		point_at_spec(t, file, log);
+		free(log);
+	}
 	if (rc == CLI_OK && console)
 		rc = cli_console_attach(json_get_str(t, "name"));
 	json_free(t);
@@ -431,7 +507,7 @@ int cli_run(int argc, char **argv)
 		return CLI_USAGE;
 	if (cli_runtime_dir_prepare())
 		return CLI_ERR;
-	if (!name_free(json_get_str(t, "name")))
+	if (!cli_name_free(json_get_str(t, "name")))
 		return CLI_USAGE;	/* as the monitor would: status 2 */
 	if (!headless && json_get_str(t, "console_log") && !isatty(1))
 		headless = true;
@@ -444,4 +520,24 @@ int cli_run(int argc, char **argv)
 	cli_err("cannot run %s: %s (set HXEN_MONITOR to the hxen-monitor "
 		"binary)", a.v[0], strerror(errno));
 	return CLI_ERR;
+}
+
+/*
+ * hxen restore (cli_state.c): start a detached monitor with @argv (a
+ * saved command line; argv[0] is replaced by this installation's
+ * monitor) and wait until it answers on its control socket.
+ */
+int cli_start_monitor(char *const *argv, const char *name, bool quiet)
+{
+	struct argv_buf a = { 0 };
+	int rc;
+
+	if (!cli_name_free(name) || cli_runtime_dir_prepare())
+		return CLI_ERR;
+	add(&a, monitor_path());
+	for (int i = 1; argv[i]; i++)
+		add(&a, argv[i]);
+	rc = start_detached(&a, name, quiet);
+	free_argv(&a);
+	return rc;
 }

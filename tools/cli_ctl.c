@@ -238,6 +238,12 @@ out:
 struct json *cli_request(struct cli_conn *c, const char *cmd,
 			 struct json *extra)
 {
+	return cli_request_wait(c, cmd, extra, CLI_REPLY_TIMEOUT_MS);
+}
+
+struct json *cli_request_wait(struct cli_conn *c, const char *cmd,
+			      struct json *extra, int timeout_ms)
+{
 	struct json *req = extra ? extra : json_new(JSON_OBJ), *rep = NULL;
 	struct jbuf b = { 0 };
 
@@ -252,7 +258,7 @@ struct json *cli_request(struct cli_conn *c, const char *cmd,
 		return NULL;
 	}
 	jbuf_free(&b);
-	if (read_line(c, CLI_REPLY_TIMEOUT_MS, &rep))
+	if (read_line(c, timeout_ms, &rep))
 		return NULL;
 	if (!json_get_bool(rep, "ok", false)) {
 		const char *e = json_get_str(rep, "error");

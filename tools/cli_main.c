@@ -16,6 +16,7 @@ int cli_run(int argc, char **argv);
 int cli_list(int argc, char **argv);
 int cli_console(int argc, char **argv);
 int cli_pause(int argc, char **argv);
+int cli_network_list(int argc, char **argv);
 int cli_unpause(int argc, char **argv);
 int cli_shutdown(int argc, char **argv);
 int cli_reboot(int argc, char **argv);
@@ -23,6 +24,13 @@ int cli_destroy(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_disk(int argc, char **argv);
 int cli_reserved(int argc, char **argv);
+int cli_screenshot(int argc, char **argv);
+int cli_vnc(int argc, char **argv);
+int cli_mem_set(int argc, char **argv);
+int cli_save(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_migrate_receive(int argc, char **argv);
+int cli_restore(int argc, char **argv);
 static int cli_help(int argc, char **argv);
 
 const struct cli_cmd cli_cmds[] = {
@@ -91,6 +99,17 @@ const struct cli_cmd cli_cmds[] = {
 	  "stdout until the VM stops.\n"
 	  "\n"
 	  "Exit status: 0 detached or the VM stopped, 1 no such VM.\n" },
+	{ "network-list", cli_network_list, "list a VM's virtual NICs",
+	  "usage: hxen network-list [--json] NAME\n"
+	  "\n"
+	  "Show each vif of VM NAME: index, MAC, backend state, transport\n"
+	  "(user or tap), frames and bytes each way, frames dropped (TX drops\n"
+	  "include malformed packets from the guest) and the host side\n"
+	  "(user-mode address and forwards, or the TAP device).\n"
+	  "\n"
+	  "  --json   the monitor's objects (docs/protocol.md)\n"
+	  "\n"
+	  "Exit status: 0, or 1 if there is no such VM.\n" },
 	{ "pause", cli_pause, "pause a VM's vCPUs",
 	  "usage: hxen pause NAME\n"
 	  "\n"
@@ -156,14 +175,78 @@ const struct cli_cmd cli_cmds[] = {
 	  "\n"
 	  "Exit status: 0 done, 1 the image could not be made or read (the\n"
 	  "message names the file and what to do), 2 bad command line.\n" },
-	{ "save", cli_reserved, "(not yet available)",
-	  "usage: hxen save NAME FILE\n\nNot yet available.\n" },
-	{ "restore", cli_reserved, "(not yet available)",
-	  "usage: hxen restore FILE\n\nNot yet available.\n" },
-	{ "migrate", cli_reserved, "(not yet available)",
-	  "usage: hxen migrate NAME HOST\n\nNot yet available.\n" },
-	{ "vnc", cli_reserved, "(not yet available)",
-	  "usage: hxen vnc NAME\n\nNot yet available.\n" },
+	{ "mem-set", cli_mem_set, "set a VM's memory target (the balloon)",
+	  "usage: hxen mem-set NAME SIZE\n"
+	  "\n"
+	  "Ask the guest of VM NAME to use SIZE of RAM (MiB, or with K, M or G),\n"
+	  "through xenstore memory/target: Linux's xen-balloon gives the rest\n"
+	  "back to the host or takes memory again, up to the VM's memory\n"
+	  "(maxmem) setting.  Exit status 0 request accepted, 1 failure.\n" },
+	{ "save", cli_save, "save a VM's state to a file (-c: keep it running)",
+	  "usage: hxen save [-c] NAME FILE\n"
+	  "\n"
+	  "Write the whole state of VM NAME (memory, vCPUs, the Xen layer,\n"
+	  "xenstore, devices) to FILE, then stop the VM.  The guest is not\n"
+	  "asked and does not notice: `hxen restore FILE` lets it go on where\n"
+	  "it was, its clock and processes continuing.  Disk writes in flight\n"
+	  "finish first, so the disk images agree with FILE.  A paused VM\n"
+	  "stays paused.\n"
+	  "\n"
+	  "  -c        checkpoint: the VM keeps running after the save\n"
+	  "\n"
+	  "Exit status: 0 saved, 1 failed (the VM runs on), 2 bad usage.\n" },
+	{ "restore", cli_restore, "start a VM again from a saved state",
+	  "usage: hxen restore [-p] FILE [--name NEW]\n"
+	  "\n"
+	  "Start the VM saved in FILE (hxen save) where it stopped, with its\n"
+	  "saved configuration.  The whole file is checked first: a damaged,\n"
+	  "truncated, foreign or newer file is refused, naming the record and\n"
+	  "the reason, before anything starts.  --name NEW gives the VM\n"
+	  "another name, so one file can be restored more than once (the\n"
+	  "copies are independent; a writable disk can serve only one).\n"
+	  "\n"
+	  "  -p        start it paused (`hxen unpause` lets it run), so\n"
+	  "            pause, save, restore -p, unpause compose as in xl\n"
+	  "\n"
+	  "Exit status: 0 started, 1 refused or failed, 2 bad usage.\n" },
+	{ "migrate", cli_migrate, "move a running VM to another host (live)",
+	  "usage: hxen migrate [-s SSHCMD] [--name NEW] NAME HOST\n"
+	  "       hxen migrate --tcp HOST:PORT NAME\n"
+	  "\n"
+	  "Move VM NAME, running, to HOST: over ssh (`SSHCMD HOST hxen\n"
+	  "migrate-receive`, SSHCMD default ssh, run by sh; --name NEW names\n"
+	  "it there), or to `hxen migrate-receive --listen PORT` on HOST.\n"
+	  "Its memory is copied while it runs, in rounds of the pages\n"
+	  "it dirtied, until that stops shrinking; then it stops for a last\n"
+	  "copy and runs on there.  Prints the rounds, the bytes sent and the\n"
+	  "downtime.  If anything fails (no receiver, the connection cut,\n"
+	  "the receiver refusing) the VM runs on here as before.\n"
+	  "\n"
+	  "Exit status: 0 moved, 1 failed (the VM runs here), 2 bad usage.\n" },
+	{ "migrate-receive", cli_migrate_receive, "receive one migrating VM",
+	  "usage: hxen migrate-receive [--listen PORT] [--name NEW]\n"
+	  "\n"
+	  "Wait on TCP PORT for one VM sent by `hxen migrate --tcp` (without\n"
+	  "--listen: read it from stdin and answer on stdout, as under ssh),\n"
+	  "check it, and start it here (as NEW if given).  A stream cut or\n"
+	  "damaged starts nothing and leaves nothing behind.\n"
+	  "\n"
+	  "Exit status: 0 the VM runs here, 1 nothing started, 2 bad usage.\n" },
+	{ "vnc", cli_vnc, "open a VNC viewer on a VM's screen",
+	  "usage: hxen vnc NAME\n"
+	  "\n"
+	  "Start the desktop's VNC viewer (vncviewer, gvncviewer or\n"
+	  "xtightvncviewer, the first on PATH, when there is a $DISPLAY or\n"
+	  "$WAYLAND_DISPLAY) on VM NAME's VNC server (vfb = ['vnc=1']), or\n"
+	  "print its address as HOST::PORT when there is none.  Exit status 0,\n"
+	  "or 1 if the VM has no VNC server.\n" },
+	{ "screenshot", cli_screenshot, "save a VM's screen as a PNG file",
+	  "usage: hxen screenshot NAME FILE.png\n"
+	  "\n"
+	  "Write what VM NAME's graphical console (vfb) shows now to FILE.png\n"
+	  "(RGB, the guest's mode), with or without a window or VNC client.\n"
+	  "The monitor writes the file.  Exit status 0, or 1 if the VM has no\n"
+	  "vfb or the file cannot be written.\n" },
 	{ "help", cli_help, "show help for a command",
 	  "usage: hxen help [COMMAND]\n" },
 	{ NULL }

@@ -36,17 +36,18 @@ static const char *one_name(int argc, char **argv, const char *flag,
 
 static void print_row(const struct json *st)
 {
-	int64_t id = 0, mem = 0, vcpus = 0, up = 0;
+	int64_t id = 0, mem = 0, vcpus = 0, up = 0, rss = 0;
 
 	json_get_int(st, "id", &id);
 	json_get_int(st, "memory", &mem);
 	json_get_int(st, "vcpus", &vcpus);
 	json_get_int(st, "uptime", &up);
-	printf("%-24s %7lld %6lld %5lld  %-13s %8lld\n",
+	json_get_int(st, "rss_kib", &rss);
+	printf("%-24s %7lld %6lld %5lld  %-13s %8lld %7lld\n",
 	       json_get_str(st, "name") ? json_get_str(st, "name") : "?",
 	       (long long)id, (long long)mem, (long long)vcpus,
 	       json_get_str(st, "state") ? json_get_str(st, "state") : "?",
-	       (long long)up);
+	       (long long)up, (long long)(rss >> 10));
 }
 
 int cli_list(int argc, char **argv)
@@ -100,8 +101,8 @@ int cli_list(int argc, char **argv)
 		puts(s);
 		free(s);
 	} else {
-		printf("%-24s %7s %6s %5s  %-13s %8s\n", "Name", "ID", "Mem",
-		       "VCPUs", "State", "Time(s)");
+		printf("%-24s %7s %6s %5s  %-13s %8s %7s\n", "Name", "ID", "Mem",
+		       "VCPUs", "State", "Time(s)", "RSS");
 		json_for_each(st, all)
 			print_row(st);
 	}

@@ -30,6 +30,7 @@ BUILD_PKGS=(
 	libslirp-dev		# user-mode networking
 	liburing-dev		# disk images: asynchronous I/O (io_uring)
 	qemu-utils		# tests/unit: qemu-img checks hxen's qcow2 images
+	libpng-dev		# hxen screenshot: PNG files of the vfb
 )
 E2E_PKGS=(
 	qemu-system-x86		# AMD SVM host: QEMU TCG
@@ -40,6 +41,10 @@ E2E_PKGS=(
 	util-linux procps	# flock, setsid; ps (the harness kills by PID)
 	dkms			# make install registers the module source
 	fio			# make bench: block throughput inside the guest
+	iperf3			# make bench: network throughput, guest and host
+	xvfb xdotool x11-apps	# the SDL window under a headless X server (make sdl-check,
+				# 82-gui-sdl): Xvfb, keys and lookup, xwd screenshots
+	libx11-dev		# tests/sdl/xclose.c: a window manager's close button
 )
 # The Debian root disk of the bundled guest (make rootfs, tools/mkrootfs.sh)
 ROOTFS_PKGS=(

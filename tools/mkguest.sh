@@ -8,7 +8,9 @@
 #
 #   OUTDIR/initramfs.cpio.gz  busybox init; rcS mounts proc/sys/dev, prints
 #                             the banner, then a shell runs on hvc0
-#                             (respawned); `poweroff` and `reboot` work
+#                             (respawned), and with a vfb a login prompt on
+#                             tty1 (root, no password; docs/gui.md);
+#                             `poweroff` and `reboot` work
 #                             through busybox init.  With root=/dev/... on
 #                             the command line, /init (tools/guest-init.sh)
 #                             loads the disk modules, mounts the root disk
@@ -48,7 +50,7 @@ ldd "$bb" >/dev/null 2>&1 && die "$bb is dynamically linked: install busybox-sta
 command -v cpio >/dev/null || die "cpio missing: apt-get install cpio"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/hxen-guest.XXXXXX")
-trap 'rm -rf "$root" "$root.mods" "$root.bench"' EXIT
+trap 'rm -rf "$root" "$root.mods" "$root.bench" "$root.evdev"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc/init.d,mnt}
 cp "$bb" "$root/bin/busybox"
@@ -69,10 +71,28 @@ if [ -n "$kver" ] && [ -e "$kmods/drivers/block/xen-blkfront.ko" ]; then
 	cp "$kmods/drivers/block/xen-blkfront.ko" "$root/lib/modules/"
 	strip --strip-debug "$root/lib/modules/xen-blkfront.ko"
 fi
+# the vif's xen-netfront (no dependencies either), and udhcpc's script
+if [ -n "$kver" ] && [ -e "$kmods/drivers/net/xen-netfront.ko" ]; then
+	cp "$kmods/drivers/net/xen-netfront.ko" "$root/lib/modules/"
+	strip --strip-debug "$root/lib/modules/xen-netfront.ko"
+fi
+mkdir -p "$root/etc/udhcpc"
+install -m 755 "$top/tools/udhcpc.script" "$root/etc/udhcpc/default.script"
+
+# The graphical console (docs/gui.md): xen-fbfront and xen-kbdfront are
+# built into Debian's kernel (=y), fbcon shows tty1; evdev (=m) gives
+# /dev/input/event* for the gui scenarios' key checks.
+if [ -n "$kver" ] && [ -d "$kmods" ]; then
+	"$top/tools/copy-kmods.sh" "$kmods/.." "$root.evdev" evdev ||
+		die "cannot copy evdev"
+	cp "$root.evdev"/*.ko "$root/lib/modules/"
+	rm -rf "$root.evdev"
+fi
 
 cat > "$root/etc/inittab" <<'INITTAB'
 ::sysinit:/etc/init.d/rcS
 hvc0::respawn:/bin/sh -l
+tty1::respawn:/etc/init.d/tty1
 ::ctrlaltdel:/sbin/reboot
 ::shutdown:/bin/umount -a -r
 INITTAB
@@ -86,16 +106,36 @@ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
 hostname hxen-guest
+# a vif: DHCP in the background (tools/udhcpc.script sets address, route, DNS)
+ip link set lo up
+if [ -e /sys/class/net/eth0 ]; then
+	echo "hxen-guest: eth0 $(cat /sys/class/net/eth0/address), asking DHCP"
+	ip link set eth0 up
+	udhcpc -i eth0 -t 5 -T 2 -A 3 </dev/null >/dev/null 2>&1 &
+fi
 hv=$(cat /sys/hypervisor/type 2>/dev/null || echo none)
 echo "hxen-guest: Linux $(uname -r) up, hypervisor $hv, $(nproc) cpu(s)"
 RCS
 chmod 755 "$root/etc/init.d/rcS"
 
+# a login prompt on tty1 when there is a framebuffer (vfb: fbcon shows
+# tty1 in the window or VNC viewer), else nothing to do.  root has no
+# password: the console on hvc0 is a root shell without asking anyway.
+cat > "$root/etc/init.d/tty1" <<'TTY1'
+#!/bin/sh
+[ -e /dev/fb0 ] && exec /sbin/getty 38400 tty1 linux
+exec sleep 2147483647
+TTY1
+chmod 755 "$root/etc/init.d/tty1"
+printf '%s\n' '' 'hxen-guest (Linux \r) on \l: log in as root, no password' '' \
+	> "$root/etc/issue"
+
 cat > "$root/etc/profile" <<'PROFILE'
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 PS1='hxen-guest# '
 PROFILE
-echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+# an empty password field: login(1) asks for none
+echo "root::0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 
 # pack DIR OUT: a reproducible gzip'd newc cpio of DIR
@@ -156,6 +196,17 @@ if fio=$(command -v fio); then
 			cp -L "$l" "$broot$l"
 		done
 	done
+	# iperf3 (Debian's) for the network benchmark, with what ldd names,
+	# and virtio-net for its QEMU+KVM side
+	if ip3=$(command -v iperf3); then
+		cp -L "$ip3" "$broot/usr/bin/iperf3"
+		for l in $(libpaths "$ip3"); do
+			mkdir -p "$broot$(dirname "$l")"
+			cp -L "$l" "$broot$l"
+		done
+	fi
+	"$top/tools/copy-kmods.sh" "$kernel/modules" "$broot/lib/modules/net-virtio" \
+		virtio_net || die "cannot copy virtio_net from $kernel/modules"
 	interp=$(readelf -l "$fio" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
 	mkdir -p "$broot$(dirname "$interp")"
 	cp -L "$interp" "$broot$interp"
@@ -167,6 +218,9 @@ if fio=$(command -v fio); then
 while read -r m; do
 	insmod "/lib/modules/disk/$m.ko" 2>/dev/null
 done < /lib/modules/disk/order
+while read -r m; do
+	insmod "/lib/modules/net-virtio/$m.ko" 2>/dev/null
+done < /lib/modules/net-virtio/order
 . /etc/profile
 echo "hxen-guest: bench shell"
 exec /bin/sh

@@ -59,6 +59,7 @@ struct hxen_version {
 #define HXEN_CAP_DIRTY_LOG	(1ULL << 7)
 #define HXEN_CAP_XEN		(1ULL << 8)	/* Xen hypercall layer present */
 #define HXEN_CAP_TSC_SCALING	(1ULL << 9)
+#define HXEN_CAP_NPT_2M		(1ULL << 10)	/* 2 MiB nested leaves over host huge pages */
 
 struct hxen_caps {
 	__u32 vendor;		/* HXEN_VENDOR_* */
@@ -82,6 +83,8 @@ struct hxen_create_vm {
 #define HXEN_GET_VERSION	_IOR(HXEN_IOC, 0x00, struct hxen_version)
 #define HXEN_GET_CAPS		_IOR(HXEN_IOC, 0x01, struct hxen_caps)
 #define HXEN_CREATE_VM		_IOW(HXEN_IOC, 0x02, struct hxen_create_vm)	/* returns VM fd */
+/* What a VM with no CPUID mask is shown on this host (struct below, 0x68). */
+#define HXEN_GET_SUPPORTED_CPUID _IOR(HXEN_IOC, 0x03, struct hxen_cpuid_features)
 
 /* ------------------------------------------------------------------ */
 /* VM fd                                                              */
@@ -273,6 +276,145 @@ struct hxen_interrupt {
 /* 0x4b..0x5f reserved: LAPIC state, Xen per-vCPU state. */
 
 /* ------------------------------------------------------------------ */
+/* Save/restore state (0x60..0x6f)                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Everything a guest can observe that HXEN_GET_REGS/SREGS/MSRS/FPU do not
+ * give.  Each structure starts with its version; SET refuses (-EINVAL)
+ * another version, non-zero reserved fields and any value the module
+ * could not have produced itself (docs/migration-stream.md).
+ */
+#define HXEN_STATE_VERSION	1
+
+/* hxen_vcpu_state.event_type: the event being delivered at the stop */
+#define HXEN_EVENT_INTR		0	/* external interrupt */
+#define HXEN_EVENT_NMI		2
+#define HXEN_EVENT_EXCEPTION	3
+/* INTn/INT3/INTO are never kept: they re-execute (RIP still points at them) */
+
+struct hxen_vcpu_state {
+	__u32 version;		/* HXEN_STATE_VERSION */
+	__u32 flags;		/* must be 0 */
+	__u8 event_valid;
+	__u8 event_type;	/* HXEN_EVENT_* */
+	__u8 event_vector;
+	__u8 event_has_error;
+	__u32 event_error;
+	__u8 int_shadow;	/* STI / MOV SS blocking of the next instruction */
+	__u8 nmi_masked;	/* 0: hxen never delivers an NMI to a guest */
+	__u8 nmi_pending;	/* 0, likewise */
+	__u8 mp_state;		/* 0 runnable, 1 waiting for a start-up IPI */
+	__u32 sipi_vector;	/* start-up IPI received: vector + 1; 0 none */
+	__u32 init_pending;	/* INIT IPI received, not yet taken */
+	__u32 reserved0;
+	__u64 dr[4];		/* DR0-3 */
+	__u64 dr6, dr7;
+	__u64 irq_pending[4];	/* queued external interrupts, bit = vector */
+	__u32 lapic[64];	/* xAPIC registers, one per 16-byte slot */
+	__u64 reserved[8];
+};
+
+/* VM fd: the guest TSC of every vCPU (they share one offset). */
+struct hxen_tsc {
+	__u64 guest_tsc;	/* GET: vCPU 0's TSC now; SET: every vCPU's now */
+	__u32 tsc_khz;		/* GET: the host TSC rate; SET: ignored */
+	__u32 reserved;
+	__u64 reserved2[2];
+};
+
+/* Xen layer, VM-wide (VM fd).  Passed by address: it is ~37 KiB. */
+#define HXEN_XEN_NR_PORTS	4096	/* 2-level event channels */
+#define HXEN_XEN_NR_PARAMS	39	/* HVM_NR_PARAMS */
+#define HXEN_XEN_MAX_GNT	64
+#define HXEN_XEN_NO_GFN		(~0ULL)
+
+struct hxen_xen_port_state {
+	__u8 state;		/* EVTCHNSTAT_* [xen/include/public/event_channel.h] */
+	__u8 virq;		/* EVTCHNSTAT_virq */
+	__u16 remote_dom;	/* EVTCHNSTAT_unbound */
+	__u16 notify_vcpu;
+	__u16 monitor;		/* GET: 1 when the monitor holds eventfds (interdomain) */
+};
+
+struct hxen_xen_state {
+	__u32 version;		/* HXEN_STATE_VERSION */
+	__u32 flags;		/* must be 0 */
+	__u64 now_ns;		/* GET: guest system time; SET: it goes on from here */
+	__u64 wallclock_ns;	/* GET: UTC at system time 0; SET: ignored (host clock) */
+	__u64 shinfo_gfn;	/* HXEN_XEN_NO_GFN: never mapped, boot_shinfo holds it */
+	__u32 nr_grant_frames;	/* frames mapped so far (max index + 1) */
+	__u32 gnttab_version;	/* 1 */
+	__u64 grant_gfn[HXEN_XEN_MAX_GNT];	/* HXEN_XEN_NO_GFN = unmapped */
+	__u64 params[HXEN_XEN_NR_PARAMS];	/* HVM_PARAM_* */
+	__u32 domid;		/* must match HXEN_XEN_CONFIG */
+	__u32 max_grant_frames;	/* must match HXEN_XEN_CONFIG */
+	__u64 reserved[8];
+	struct hxen_xen_port_state ports[HXEN_XEN_NR_PORTS];
+	__u8 boot_shinfo[4096];	/* shared_info before the guest mapped one */
+};
+
+struct hxen_xen_state_io {
+	__u64 uaddr;		/* struct hxen_xen_state */
+	__u32 size;		/* sizeof(struct hxen_xen_state) */
+	__u32 reserved;
+};
+
+/* Xen layer, per vCPU (vCPU fd). */
+#define HXEN_XEN_NR_VIRQS	24
+struct hxen_xen_vcpu_state {
+	__u32 version;		/* HXEN_STATE_VERSION */
+	__u32 flags;		/* must be 0 */
+	__u64 vcpu_info_gpa;	/* VCPUOP_register_vcpu_info; HXEN_XEN_NO_GFN none */
+	__u64 time_area_gpa;	/* VCPUOP_register_vcpu_time_memory_area; ~0 none */
+	__u64 runstate_gva;	/* VCPUOP_register_runstate_memory_area; 0 none */
+	__u64 timer_deadline;	/* single-shot timer (set_timer_op), system time */
+	__u8 timer_armed;
+	__u8 reserved0[7];
+	__u16 virq_port[HXEN_XEN_NR_VIRQS];	/* 0 = unbound */
+	__u64 reserved[4];
+};
+
+#define HXEN_GET_VCPU_STATE	_IOR(HXEN_IOC, 0x60, struct hxen_vcpu_state)	/* vCPU fd */
+#define HXEN_SET_VCPU_STATE	_IOW(HXEN_IOC, 0x61, struct hxen_vcpu_state)	/* vCPU fd */
+#define HXEN_GET_TSC		_IOR(HXEN_IOC, 0x62, struct hxen_tsc)		/* VM fd */
+#define HXEN_SET_TSC		_IOW(HXEN_IOC, 0x63, struct hxen_tsc)		/* VM fd */
+#define HXEN_XEN_GET_STATE	_IOW(HXEN_IOC, 0x64, struct hxen_xen_state_io)	/* VM fd */
+#define HXEN_XEN_SET_STATE	_IOW(HXEN_IOC, 0x65, struct hxen_xen_state_io)	/* VM fd */
+#define HXEN_XEN_GET_VCPU_STATE	_IOR(HXEN_IOC, 0x66, struct hxen_xen_vcpu_state) /* vCPU fd */
+#define HXEN_XEN_SET_VCPU_STATE	_IOW(HXEN_IOC, 0x67, struct hxen_xen_vcpu_state) /* vCPU fd */
+/*
+ * CPU levelling (docs/migration-stream.md): the CPUID feature words a
+ * guest is shown, as (leaf, subleaf, register) words, and the XSAVE
+ * features (XCR0 bits) it may enable.  A VM shows what the host has AND
+ * hxen can give (kmod/hx_cpuid.c) AND its mask; the mask is set before
+ * the first vCPU is created.  OSXSAVE and "hypervisor" (leaf 1 ECX 27,
+ * 31) are not levelled: they follow the guest's CR4 and are always set.
+ */
+#define HXEN_CPUID_1_ECX	0	/* leaf 1 ECX */
+#define HXEN_CPUID_1_EDX	1	/* leaf 1 EDX */
+#define HXEN_CPUID_7_EBX	2	/* leaf 7.0 EBX */
+#define HXEN_CPUID_7_ECX	3	/* leaf 7.0 ECX */
+#define HXEN_CPUID_7_EDX	4	/* leaf 7.0 EDX */
+#define HXEN_CPUID_81_ECX	5	/* leaf 0x80000001 ECX */
+#define HXEN_CPUID_81_EDX	6	/* leaf 0x80000001 EDX */
+#define HXEN_CPUID_D1_EAX	7	/* leaf 0xD.1 EAX (XSAVEOPT ...) */
+#define HXEN_CPUID_NR_WORDS	8
+
+struct hxen_cpuid_features {
+	__u32 version;		/* HXEN_STATE_VERSION */
+	__u32 flags;		/* must be 0 */
+	__u32 word[HXEN_CPUID_NR_WORDS];
+	__u64 xcr0;		/* XSAVE features */
+	__u64 reserved[3];
+};
+
+/* VM fd: GET what this VM's guest is shown; SET its mask (no vCPU yet). */
+#define HXEN_GET_CPUID		_IOR(HXEN_IOC, 0x68, struct hxen_cpuid_features)
+#define HXEN_SET_CPUID_MASK	_IOW(HXEN_IOC, 0x69, struct hxen_cpuid_features)
+/* 0x6a..0x6f reserved for state that moves */
+
+/* ------------------------------------------------------------------ */
 /* The run page (mmap of the vCPU fd, offset 0)                       */
 /* ------------------------------------------------------------------ */
 
@@ -391,5 +533,14 @@ HXEN_STATIC_ASSERT(sizeof(struct hxen_msrs) == 16, "hxen_msrs");
 HXEN_STATIC_ASSERT(sizeof(struct hxen_fpu) == 4096 + 64, "hxen_fpu");
 HXEN_STATIC_ASSERT(sizeof(struct hxen_interrupt) == 8, "hxen_interrupt");
 HXEN_STATIC_ASSERT(sizeof(struct hxen_run) <= HXEN_RUN_PAGE_SIZE, "hxen_run");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_vcpu_state) == 432, "hxen_vcpu_state");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_tsc) == 32, "hxen_tsc");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_xen_port_state) == 8, "hxen_xen_port_state");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_xen_state) ==
+		   40 + 8 * HXEN_XEN_MAX_GNT + 8 * HXEN_XEN_NR_PARAMS + 8 + 64 + 8 * HXEN_XEN_NR_PORTS + 4096,
+		   "hxen_xen_state");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_xen_state_io) == 16, "hxen_xen_state_io");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_xen_vcpu_state) == 128, "hxen_xen_vcpu_state");
+HXEN_STATIC_ASSERT(sizeof(struct hxen_cpuid_features) == 72, "hxen_cpuid_features");
 
 #endif /* _HXEN_HXEN_H */

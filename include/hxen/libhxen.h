@@ -84,6 +84,11 @@ int hxen_vm_remove_slot(struct hxen_vm *vm, uint32_t slot);
 /* @bitmap: (slot_size / 4096 + 63) / 64 words, 8-byte aligned. */
 int hxen_vm_get_dirty_log(struct hxen_vm *vm, uint32_t slot, uint64_t *bitmap);
 
+/* CPU levelling: what a VM with no mask is shown here; a VM's mask and view. */
+int hxen_get_supported_cpuid(struct hxen *hx, struct hxen_cpuid_features *f);
+int hxen_vm_set_cpuid_mask(struct hxen_vm *vm, const struct hxen_cpuid_features *mask);
+int hxen_vm_get_cpuid(struct hxen_vm *vm, struct hxen_cpuid_features *f);
+
 /* Xen personality (see the HXEN_XEN_* comments in hxen.h). */
 int hxen_xen_config(struct hxen_vm *vm, const struct hxen_xen_config *cfg);
 int hxen_xen_get_param(struct hxen_vm *vm, uint32_t index, uint64_t *value);

@@ -57,6 +57,7 @@ struct hx_xen_vcpu {
 	/* Extra time-info copy (VCPUOP_register_vcpu_time_memory_area). */
 	struct hx_xen_time_info *time_area;
 	void *time_cookie;
+	u64 time_gpa;				/* of time_area, for save/restore */
 	u64 runstate_gva;
 	u16 virq_port[XEN_NR_VIRQS];		/* 0 = unbound */
 	/* Single-shot timer, in guest system time. */
@@ -186,6 +187,15 @@ bool hx_xen_host_is_ram(struct hx_xen_vm *xvm, u64 gfn);
 /* Map grant frame @idx at @gfn (not RAM) / remove an overlay; -XE_* */
 int hx_xen_host_map_grant(struct hx_xen_vm *xvm, u32 idx, u64 gfn);
 void hx_xen_host_unmap_gfn(struct hx_xen_vm *xvm, u64 gfn);
+/*
+ * The balloon (XENMEM_decrease_reservation / populate_physmap): give RAM
+ * frame @gfn back to the host, or take it again.  0, or -XE_INVAL when
+ * @gfn is not RAM or already in that state.  Reservation: pages the
+ * guest holds now, and the most it may hold.
+ */
+int hx_xen_host_balloon_out(struct hx_xen_vm *xvm, u64 gfn);
+int hx_xen_host_balloon_in(struct hx_xen_vm *xvm, u64 gfn);
+void hx_xen_host_reservation(struct hx_xen_vm *xvm, u64 *cur, u64 *max);
 /* E820 of the guest's RAM, ascending: number of entries (<= max) */
 u32 hx_xen_host_memory_map(struct hx_xen_vm *xvm, struct xen_e820_entry *e, u32 max);
 /* The guest's TSC now; any context. */

@@ -69,6 +69,8 @@
 /* memory_op (memory.h) */
 #define XENMEM_increase_reservation	0
 #define XENMEM_decrease_reservation	1
+#define XENMEM_current_reservation	3	/* arg: domid_t *; returns pages */
+#define XENMEM_maximum_reservation	4
 #define XENMEM_populate_physmap		6
 #define XENMEM_add_to_physmap		7
 #define XENMEM_memory_map		9

@@ -124,16 +124,20 @@ static long mem_memory_map(struct hx_xen_vcpu *xv, u64 arg)
 }
 
 /*
- * decrease_reservation / populate_physmap (the balloon).  Guest RAM is
- * the monitor's pinned memory and stays backed, which Xen's interface
- * allows: a released extent is simply not reclaimed and a populated one
- * is already there.  Each extent must still be a RAM frame; the return
- * value is the number of extents done (Linux retries the rest later).
+ * decrease_reservation / populate_physmap (the balloon, Linux's
+ * xen-balloon unmodified).  A released frame goes back to the host (the
+ * module drops the monitor's page: its RSS falls) and reads as zeroes if
+ * the guest touches it anyway; populating it takes a fresh zero page.  As
+ * in Xen (common/memory.c), extents are done in order and the count done
+ * is returned: a frame that is not RAM, one released twice (more than the
+ * guest has), or one populated while the guest holds its maximum stops
+ * the operation there; the guest keeps running and retries or gives up.
  */
 static long mem_reservation(struct hx_xen_vcpu *xv, u64 cmd, u64 arg)
 {
 	struct xen_memory_reservation r;
 	u64 start = cmd >> XENMEM_EXTENT_SHIFT, i;
+	bool out = (cmd & XENMEM_CMD_MASK) == XENMEM_decrease_reservation;
 	int rc;
 
 	if (hx_xen_host_copy_from_guest(xv, &r, arg, sizeof(r)))
@@ -150,10 +154,30 @@ static long mem_reservation(struct hx_xen_vcpu *xv, u64 cmd, u64 arg)
 
 		if (hx_xen_host_copy_from_guest(xv, &gfn, r.extent_start + i * 8, 8))
 			return i ? (long)i : -XE_FAULT;
-		if (gfn > XEN_MAX_GFN || !hx_xen_host_is_ram(xv->xvm, gfn))
+		if (gfn > XEN_MAX_GFN)
+			break;
+		rc = out ? hx_xen_host_balloon_out(xv->xvm, gfn) :
+			   hx_xen_host_balloon_in(xv->xvm, gfn);
+		if (rc)
 			break;
 	}
 	return (long)i;
+}
+
+/* current/maximum_reservation: pages, for this domain only. */
+static long mem_reservation_size(struct hx_xen_vcpu *xv, u64 cmd, u64 arg)
+{
+	u64 cur, max;
+	u16 domid;
+	int rc;
+
+	if (hx_xen_host_copy_from_guest(xv, &domid, arg, sizeof(domid)))
+		return -XE_FAULT;
+	rc = hx_xen_domid_check(xv->xvm, domid);
+	if (rc)
+		return rc;
+	hx_xen_host_reservation(xv->xvm, &cur, &max);
+	return (long)((cmd & XENMEM_CMD_MASK) == XENMEM_current_reservation ? cur : max);
 }
 
 long hx_xen_memory_op(struct hx_xen_vcpu *xv, u64 cmd, u64 arg)
@@ -166,6 +190,9 @@ long hx_xen_memory_op(struct hx_xen_vcpu *xv, u64 cmd, u64 arg)
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
 		return mem_reservation(xv, cmd, arg);
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+		return mem_reservation_size(xv, cmd, arg);
 	default:
 		return -XE_NOSYS;
 	}

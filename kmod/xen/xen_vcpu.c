@@ -169,6 +169,7 @@ static long vcpu_register_time_area(struct hx_xen_vcpu *xv, struct hx_xen_vcpu *
 	hx_xen_write_time(&xvm->clock, ti);
 	t->time_area = ti;
 	t->time_cookie = cookie;
+	t->time_gpa = gpa;
 	hx_xen_unlock(&xvm->lock, fl);
 	if (old_cookie)
 		hx_xen_host_page_put(xvm, old_cookie);

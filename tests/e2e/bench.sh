@@ -7,7 +7,11 @@
 #
 #   tests/e2e/bench.sh [svm|vmx]
 #
-# BENCH_ONLY=blk runs only the block throughput part (bench-inside.sh).
+# BENCH_ONLY=blk (or net) runs only the block (or network) throughput part
+# (bench-inside.sh); BENCH_ONLY=state only save/restore/migration
+# (bench-state.sh).  The emulated host gets 2 GiB (E2E_MEM): a migration
+# on one host holds the guest's RAM three times (source, receiver, the
+# restored copy) next to the QEMU+KVM comparison.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +20,7 @@ build=${BUILD:-build}
 host=${1:-svm}
 
 E2E_APPEND="${E2E_APPEND:-}${BENCH_ONLY:+ bench_only=$BENCH_ONLY}" \
-	E2E_TIMEOUT=${E2E_TIMEOUT:-1200} E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
+	E2E_MEM=${E2E_MEM:-2048} E2E_TIMEOUT=${E2E_TIMEOUT:-2400} E2E_MODE=bench E2E_KVM=1 "$top/tests/e2e/run.sh" "$host"
 rc=$?
 log=$build/e2e/bench-$host/serial.log
 echo

@@ -9,6 +9,8 @@
 #   blk_guest CMD TAG [SECS]    run CMD in the guest, its output on lines
 #                               "@@TAG ..."; waits for "@@TAG-END"
 #   blk_val TAG                 the first field of the last "@@TAG" line
+#   blk_boot IMG MIB SPEC       a new IMG of MIB MiB as xvda (--disk
+#                               "SPEC,target=IMG"), booted, xvda seen
 
 blk_image() {
 	rm -f "$1"
@@ -19,7 +21,9 @@ blk_image() {
 BLK_N=0
 blk_guest() {
 	BLK_N=$((BLK_N + 1))
-	lx_send "( $1 ) 2>&1 | sed 's/^/@@$2 /'; echo @@$2-END-$BLK_N"
+	# Tags split by empty quotes: a wrapped echo of this line never
+	# starts with one (see state-lib.sh).
+	lx_send "( $1 ) 2>&1 | sed 's/^/@@''$2 /'; echo @@\"\"$2-END-$BLK_N"
 	lx_wait "^@@$2-END-$BLK_N" "${3:-60}" ||
 		{ lx_show 30; blk_term; fail "no answer to: $1"; }
 }
@@ -42,6 +46,13 @@ blk_guest_wait() {
 	blk_guest "i=0; while [ ! -e /sys/block/$1 ] && [ \$i -lt 30 ]; do sleep 1; i=\$((i+1)); done; cat /sys/block/$1/size" SIZE 60
 	[ -n "$(blk_val SIZE)" ] && [ "$(blk_val SIZE)" -gt 0 ] 2>/dev/null ||
 		{ lx_show 30; lx_stop; fail "no /sys/block/$1 in the guest"; }
+}
+
+blk_boot() {
+	blk_image "$1" "$2"
+	LX_APPEND=quiet
+	lx_boot --disk "$3,target=$1"
+	blk_guest_wait xvda
 }
 
 # sha256 of MIB MiB at offset SKIP MiB of a file (host side)
@@ -76,22 +87,18 @@ blk_vm2_send() {
 blk_vm2_wait() {
 	_end=$(( $(date +%s) + $2 ))
 	until grep -q -- "$1" "$B2_OUT" 2>/dev/null; do
-		kill -0 "$B2_PID" 2>/dev/null || return 1
+		blk_vm2_alive || return 1
 		[ "$(date +%s)" -ge "$_end" ] && return 1
 		sleep 0.5
 	done
 }
+blk_vm2_alive() {
+	kill -0 "$B2_PID" 2>/dev/null
+}
 # as lx_ready: ask until the shell answers (input typed before it reads,
 # or while it waits for its cursor-position query, is lost)
 blk_vm2_ready() {
-	_i=0
-	while [ $_i -lt "${1:-40}" ]; do
-		_i=$((_i + 1))
-		blk_vm2_send "echo @@V2READY-$_i-"
-		blk_vm2_wait "^@@V2READY-$_i-" 3 && return 0
-		kill -0 "$B2_PID" 2>/dev/null || return 1
-	done
-	return 1
+	lx_ask_ready blk_vm2_send blk_vm2_wait blk_vm2_alive V2READY "${1:-40}"
 }
 blk_vm2_stop() {
 	[ -n "$B2_PID" ] && kill -9 "$B2_PID" 2>/dev/null

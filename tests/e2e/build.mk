@@ -27,6 +27,22 @@ $(E2E_KVMHOLD): tests/e2e/kvmhold.c
 	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
 	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/kvmhold.d -static $< -o $@
 
+# Persistent TAPs and a user switch for 76-net-tap-hooks (busybox has neither).
+E2E_TAPTOOL	:= $(BUILD)/bin/hxen-taptool
+ALL		+= $(E2E_TAPTOOL)
+
+$(E2E_TAPTOOL): tests/e2e/taptool.c
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/taptool.d -static $< -o $@
+
+# A DNS server for 77-net-multi (busybox-static has no dnsd).
+E2E_DNSD	:= $(BUILD)/bin/hxen-dnsd
+ALL		+= $(E2E_DNSD)
+
+$(E2E_DNSD): tests/e2e/dnsd.c
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/dnsd.d -static $< -o $@
+
 # The Xen layer on the real hypercall path (owned by the Xen work).
 E2E_XENCORE	:= $(BUILD)/bin/hxen-xen-core
 ALL		+= $(E2E_XENCORE)
@@ -35,6 +51,15 @@ $(E2E_XENCORE): tests/e2e/xen_core.c include/hxen/hxen.h kmod/xen/xen_abi.h
 	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
 	$(Q)$(CC) $(ALL_CFLAGS) -DHX_USER -Ikmod -MF $(BUILD)/tests/e2e/xen_core.d \
 		-static -pthread $< -o $@
+
+# Damaged variants of a save file for 92-state-fuzz (state save/restore).
+E2E_STATE_MUTATE := $(BUILD)/bin/hxen-state-mutate
+ALL		+= $(E2E_STATE_MUTATE)
+
+$(E2E_STATE_MUTATE): tests/e2e/state_mutate.c monitor/stream.h include/hxen/hxen.h
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -I. -MF $(BUILD)/tests/e2e/state_mutate.d -static $< \
+		-o $@ -lz
 
 # The Debian kernel the emulated host boots, and hxen.ko built against its
 # headers (build/e2e/kdir), whatever kernel this machine runs.
@@ -68,3 +93,19 @@ demo: deps
 bench: deps
 	$(Q)$(E2E_PREP) real-all e2e-kmod guest
 	$(Q)BUILD=$(BUILD) tests/e2e/bench.sh
+
+# The gui scenarios (8x-gui-*): hxen-fbtool runs in the guest (static, the
+# scenario appends it to the guest's initramfs), hxen-gfxcheck in the host
+# (libpng, libvncclient: a real VNC client).
+E2E_FBTOOL	:= $(BUILD)/bin/hxen-fbtool
+E2E_GFXCHECK	:= $(BUILD)/bin/hxen-gfxcheck
+ALL		+= $(E2E_FBTOOL) $(E2E_GFXCHECK)
+
+$(E2E_FBTOOL): tests/e2e/fbtool.c tests/e2e/gfx_pattern.h
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/fbtool.d -static $< -o $@
+
+$(E2E_GFXCHECK): tests/e2e/gfxcheck.c tests/e2e/gfx_pattern.h tests/e2e/gfx_text.h
+	@mkdir -p $(dir $@) $(BUILD)/tests/e2e
+	$(Q)$(CC) $(ALL_CFLAGS) -MF $(BUILD)/tests/e2e/gfxcheck.d $< -o $@ \
+		-lpng -lvncclient

@@ -30,3 +30,14 @@ rootfs_disk() {
 scenario_disks() {
 	sed -n 's/^# *e2e-disk: *\([a-z0-9 -]*\).*/\1/p' "$@" | tr ' ' '\n' | sed '/^$/d' | sort -u
 }
+
+# x11_disk BUILD: the X11 kit of the SDL window scenario (82-gui-sdl:
+# Xvfb, xdotool, xwd, libSDL2; tests/e2e/mkx11.sh), a plain cpio read-only
+# as a disk ("# e2e-disk: x11"): 30 MB that the other scenarios' initramfs
+# does not carry.
+x11_disk() {
+	local f
+	f=$("$top/tests/e2e/mkx11.sh" "$1") || return 1
+	qemu_disk+=(-drive "file=$f,if=none,id=x11,format=raw,readonly=on"
+		    -device "virtio-blk-pci,drive=x11,serial=hxen-x11")
+}

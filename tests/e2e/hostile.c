@@ -172,6 +172,10 @@ static const struct known_ioctl known[] = {
 	K(HXEN_GET_SREGS, 'c'), K(HXEN_SET_SREGS, 'c'), K(HXEN_GET_MSRS, 'c'),
 	K(HXEN_SET_MSRS, 'c'), K(HXEN_GET_FPU, 'c'), K(HXEN_SET_FPU, 'c'),
 	K(HXEN_INTERRUPT, 'c'), K(HXEN_KICK, 'c'),
+	K(HXEN_GET_VCPU_STATE, 'c'), K(HXEN_SET_VCPU_STATE, 'c'),
+	K(HXEN_GET_TSC, 'm'), K(HXEN_SET_TSC, 'm'),
+	K(HXEN_XEN_GET_STATE, 'm'), K(HXEN_XEN_SET_STATE, 'm'),
+	K(HXEN_XEN_GET_VCPU_STATE, 'c'), K(HXEN_XEN_SET_VCPU_STATE, 'c'),
 };
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
@@ -245,13 +249,13 @@ static void wrong_numbers(int dev, int vm, int vcpu)
 	/*
 	 * Numbers nobody defined, on every kind of fd.  Inside the ranges
 	 * hxen.h reserves for later ioctls only an absurd size (16383) is
-	 * sure to be wrong; beyond them (0x60..0xff) any form is.
+	 * sure to be wrong; beyond them (0x70..0xff) any form is.
 	 */
 	for (unsigned int k = 0; k < 3; k++) {
 		int fd = fd_of(kinds[k], dev, vm, vcpu);
-		static const unsigned int unused[] = { 0x60, 0x61, 0x7f, 0x80, 0xc0, 0xfe, 0xff };
+		static const unsigned int unused[] = { 0x70, 0x71, 0x7f, 0x80, 0xc0, 0xfe, 0xff };
 
-		for (unsigned int nr = 0; nr < 0x60; nr++) {
+		for (unsigned int nr = 0; nr < 0x70; nr++) {
 			if (is_known(nr, kinds[k]))
 				continue;
 			memset(&argbuf, 0, sizeof(argbuf));
@@ -659,6 +663,7 @@ static void xen(int vm, uint8_t *mem)
 	struct hxen_evtchn_bind bind = { 0 };
 	struct hxen_evtchn_unbind unbind = { 0 };
 	int devnull = open("/dev/null", O_RDWR);
+	uint8_t *gt;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flags = 1;
@@ -679,6 +684,17 @@ static void xen(int vm, uint8_t *mem)
 	}
 	cfg.gnttab_uaddr = (uint64_t)(uintptr_t)mem + 1;
 	must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with unaligned grant table");
+	/* Grant frames are mapped on demand: the range must be mapped writable now. */
+	gt = mmap(NULL, 4 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (gt != MAP_FAILED) {
+		cfg.gnttab_uaddr = (uint64_t)(uintptr_t)gt;
+		must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with a read-only grant table");
+		munmap(gt + 2 * PAGE, PAGE);
+		mprotect(gt, 2 * PAGE, PROT_READ | PROT_WRITE);
+		mprotect(gt + 3 * PAGE, PAGE, PROT_READ | PROT_WRITE);
+		must_fail(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG with a hole in the grant table");
+		munmap(gt, 4 * PAGE);
+	}
 
 	par.index = ~0U;
 	must_fail(ioctl(vm, HXEN_XEN_GET_PARAM, &par), "XEN_GET_PARAM index 2^32 - 1");
@@ -706,6 +722,140 @@ static void xen(int vm, uint8_t *mem)
 	must_fail(ioctl(vm, HXEN_EVTCHN_UNBIND, &unbind), "EVTCHN_UNBIND of unbound port 7");
 	if (devnull >= 0)
 		close(devnull);
+}
+
+/* ------------------------------------------------------------------ */
+/* Save/restore state: refused unless the module could have made it    */
+/* ------------------------------------------------------------------ */
+
+static void vcpu_state(int vm, int vcpu, struct hxen_run *run)
+{
+	struct hxen_vcpu_state st, good;
+	struct hxen_tsc tsc;
+
+	if (must_work(ioctl(vcpu, HXEN_GET_VCPU_STATE, &good), "GET_VCPU_STATE") < 0)
+		return;
+	expect(good.version == HXEN_STATE_VERSION, "GET_VCPU_STATE version %u", good.version);
+#define BAD(w, stmt) do { st = good; stmt; \
+	must_fail(ioctl(vcpu, HXEN_SET_VCPU_STATE, &st), "SET_VCPU_STATE with %s", w); } while (0)
+	BAD("version 2", st.version = 2);
+	BAD("flags 1", st.flags = 1);
+	BAD("an NMI in flight",
+	    (st.event_valid = 1, st.event_type = HXEN_EVENT_NMI, st.event_vector = 2));
+	BAD("NMI blocking", st.nmi_masked = 1);
+	BAD("a pending NMI", st.nmi_pending = 1);
+	BAD("exception 8 without its error code",
+	    (st.event_valid = 1, st.event_type = HXEN_EVENT_EXCEPTION, st.event_vector = 8,
+	     st.event_has_error = 0, st.event_error = 0));
+	BAD("exception 6 with an error code",
+	    (st.event_valid = 1, st.event_type = HXEN_EVENT_EXCEPTION, st.event_vector = 6, st.event_has_error = 1));
+	BAD("exception 40",
+	    (st.event_valid = 1, st.event_type = HXEN_EVENT_EXCEPTION, st.event_vector = 40));
+	BAD("a software interrupt event",
+	    (st.event_valid = 1, st.event_type = 4, st.event_vector = 0x80));
+	BAD("an invalid event with a vector", st.event_vector = 0x33);
+	BAD("interrupt vector 3 queued", st.irq_pending[0] = 1 << 3);
+	BAD("int_shadow 2", st.int_shadow = 2);
+	BAD("mp_state 7", st.mp_state = 7);
+	BAD("SIPI vector 300", st.sipi_vector = 300);
+	BAD("DR0 non-canonical", st.dr[0] = 0x8000000000000000ULL >> 1);
+	BAD("DR7 high bits", st.dr7 |= 1ULL << 40);
+	BAD("DR7 without its fixed bit", st.dr7 = 0);
+	BAD("DR6 bit 12", st.dr6 |= 0x1000);
+	BAD("another LAPIC ID", st.lapic[2] ^= 0x5000000);
+	BAD("a LAPIC ISR bit", st.lapic[0x100 >> 4] = 1);
+	BAD("reserved word set", st.reserved[7] = 1);
+#undef BAD
+
+	must_work(ioctl(vcpu, HXEN_SET_VCPU_STATE, &good), "SET_VCPU_STATE of what GET gave");
+	run_defined(vcpu, run, "HXEN_RUN after SET_VCPU_STATE");
+
+	must_work(ioctl(vm, HXEN_GET_TSC, &tsc), "GET_TSC");
+	tsc.reserved = 1;
+	must_fail(ioctl(vm, HXEN_SET_TSC, &tsc), "SET_TSC with a reserved field set");
+	tsc.reserved = 0;
+	must_work(ioctl(vm, HXEN_SET_TSC, &tsc), "SET_TSC of what GET gave");
+	must_fail(ioctl(vcpu, HXEN_XEN_GET_VCPU_STATE, &argbuf), "XEN_GET_VCPU_STATE without Xen");
+}
+
+static void xen_state(int dev)
+{
+	struct hxen_create_vm cvm = { 0 };
+	struct hxen_xen_config cfg = { .domid = 1, .max_grant_frames = 2 };
+	static struct hxen_xen_state good, st;
+	struct hxen_xen_state_io io = { (uint64_t)(uintptr_t)&st, sizeof(st), 0 };
+	struct hxen_xen_vcpu_state xv, xgood;
+	uint8_t *mem;
+	int vm, vcpu = -1;
+
+	mem = map_anon(0x200000, PROT_READ | PROT_WRITE);
+	vm = must_work(ioctl(dev, HXEN_CREATE_VM, &cvm), "CREATE_VM for the Xen state");
+	if (vm < 0)
+		return;
+	must_work(set_slot(vm, 0, 0, 0, 0x100000, (uint64_t)(uintptr_t)mem), "1 MiB slot");
+	cfg.gnttab_uaddr = (uint64_t)(uintptr_t)(mem + 0x100000);
+	vcpu = must_work(create_vcpu(vm, 0, 0), "CREATE_VCPU for the Xen state");
+	if (must_work(ioctl(vm, HXEN_XEN_CONFIG, &cfg), "XEN_CONFIG") < 0 || vcpu < 0)
+		goto out;
+	io.uaddr = (uint64_t)(uintptr_t)&good;
+	if (must_work(ioctl(vm, HXEN_XEN_GET_STATE, &io), "XEN_GET_STATE") < 0)
+		goto out;
+	io.uaddr = (uint64_t)(uintptr_t)&st;
+	io.size = sizeof(st) - 1;
+	must_fail(ioctl(vm, HXEN_XEN_GET_STATE, &io), "XEN_GET_STATE with a short size");
+	io.size = sizeof(st);
+#define XBAD(w, stmt) do { st = good; stmt; \
+	must_fail(ioctl(vm, HXEN_XEN_SET_STATE, &io), "XEN_SET_STATE with %s", w); } while (0)
+	XBAD("version 0", st.version = 0);
+	XBAD("another domid", st.domid = 7);
+	XBAD("more grant frames", st.max_grant_frames = 3);
+	XBAD("grant table v2", st.gnttab_version = 2);
+	XBAD("port 0 open", st.ports[0].state = 2);
+	XBAD("a pirq port", st.ports[9].state = 3);
+	XBAD("a port state 200", st.ports[9].state = 200);
+	XBAD("a closed port with a vCPU", st.ports[9].notify_vcpu = 1);
+	XBAD("an IPI port for vCPU 5", (st.ports[9].state = 5, st.ports[9].notify_vcpu = 5));
+	XBAD("a VIRQ 99 port", (st.ports[9].state = 4, st.ports[9].virq = 99));
+	XBAD("shared_info outside RAM", st.shinfo_gfn = 0x12345);
+	XBAD("a grant frame in RAM", (st.grant_gfn[0] = 5, st.nr_grant_frames = 1));
+	XBAD("two grant frames at one gfn", (st.grant_gfn[0] = st.grant_gfn[1] = 0x400,
+					     st.nr_grant_frames = 2));
+	XBAD("grant frame 5 of 2", (st.grant_gfn[5] = 0x400, st.nr_grant_frames = 6));
+	XBAD("a GSI callback", st.params[0] = 1);
+	XBAD("a reserved word", st.reserved[3] = 1);
+#undef XBAD
+	st = good;
+	st.grant_gfn[1] = 0x500;
+	st.nr_grant_frames = 2;
+	must_work(ioctl(vm, HXEN_XEN_SET_STATE, &io), "XEN_SET_STATE with grant frame 1 mapped");
+	io.uaddr = (uint64_t)(uintptr_t)&good;
+	must_work(ioctl(vm, HXEN_XEN_SET_STATE, &io), "XEN_SET_STATE of what GET gave");
+
+	if (must_work(ioctl(vcpu, HXEN_XEN_GET_VCPU_STATE, &xgood), "XEN_GET_VCPU_STATE") < 0)
+		goto out;
+#define VBAD(w, stmt) do { xv = xgood; stmt; \
+	must_fail(ioctl(vcpu, HXEN_XEN_SET_VCPU_STATE, &xv), "XEN_SET_VCPU_STATE with %s", w); } while (0)
+	VBAD("version 9", xv.version = 9);
+	VBAD("a VIRQ on a closed port", xv.virq_port[0] = 9);
+	VBAD("a VIRQ on port 5000", xv.virq_port[0] = 5000);
+	VBAD("vcpu_info unaligned", xv.vcpu_info_gpa = 0x1003);
+	VBAD("vcpu_info across a page", xv.vcpu_info_gpa = 0x1ff8);
+	VBAD("vcpu_info outside RAM", xv.vcpu_info_gpa = 0x40000000);
+	VBAD("a time area outside RAM", xv.time_area_gpa = 0x40000000);
+	VBAD("a disarmed timer with a deadline", (xv.timer_armed = 0, xv.timer_deadline = 5));
+	VBAD("timer_armed 2", xv.timer_armed = 2);
+#undef VBAD
+	xv = xgood;
+	xv.vcpu_info_gpa = 0x2000;
+	xv.timer_armed = 1;
+	xv.timer_deadline = 1;
+	must_work(ioctl(vcpu, HXEN_XEN_SET_VCPU_STATE, &xv), "XEN_SET_VCPU_STATE with vcpu_info, timer");
+	must_work(ioctl(vcpu, HXEN_XEN_SET_VCPU_STATE, &xgood), "XEN_SET_VCPU_STATE of what GET gave");
+out:
+	if (vcpu >= 0)
+		close(vcpu);
+	close(vm);
+	munmap(mem, 0x200000);
 }
 
 /* ------------------------------------------------------------------ */
@@ -829,6 +979,192 @@ static void forked(int vm)
 		 "a forked child uses the parent's VM fd, then exits");
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * Guest RAM is the monitor's own memory, mapped into the nested page
+ * table on first touch and followed through MMU notifiers: the monitor
+ * may madvise(DONTNEED), fork, mprotect or munmap it while a vCPU runs.
+ * The guest then sees zero pages, or its vCPU stops with
+ * HXEN_INTERNAL_FAULT; the host never oopses (the kernel-log check).
+ */
+struct memrun {
+	int vcpu;
+	struct hxen_run *run;
+	volatile int stop;
+	volatile int done;
+	volatile unsigned int reason, suberror;
+};
+
+static void *memrun_thread(void *arg)
+{
+	struct memrun *r = arg;
+
+	while (!r->stop) {
+		long ret = ioctl(r->vcpu, HXEN_RUN, 0);
+
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0 || r->run->exit_reason != HXEN_EXIT_KICKED) {
+			r->reason = ret < 0 ? ~0U : r->run->exit_reason;
+			r->suberror = r->run->internal.suberror;
+			break;
+		}
+	}
+	r->done = 1;
+	return NULL;
+}
+
+/* Start the vCPU on its thread; the guest increments byte 0x800 of every page. */
+static int memrun_start(struct memrun *r, pthread_t *t)
+{
+	r->stop = 0;
+	r->done = 0;
+	r->reason = 0;
+	return pthread_create(t, NULL, memrun_thread, r) ? -1 : 0;
+}
+
+static void memrun_stop(struct memrun *r, pthread_t t)
+{
+	r->stop = 1;
+	while (!r->done) {
+		ioctl(r->vcpu, HXEN_KICK, 0);
+		usleep(10000);
+	}
+	pthread_join(t, NULL);
+}
+
+/* Does the guest still write?  Sum of its counters, twice, 200 ms apart. */
+static int guest_progress(volatile uint8_t *m, size_t size)
+{
+	unsigned int a = 0, b = 0, i, tries;
+
+	for (tries = 0; tries < 25; tries++) {
+		a = b;
+		b = 0;
+		for (i = 0; i < size; i += PAGE)
+			b += m[i + 0x800];
+		if (tries && a != b)
+			return 1;
+		usleep(200000);
+	}
+	return 0;
+}
+
+/* Wait up to 5 s for the vCPU thread to stop by itself. */
+static int memrun_wait_stop(struct memrun *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < 500 && !r->done; i++)
+		usleep(10000);
+	return r->done;
+}
+
+static void mem_changes(int dev)
+{
+	static const uint8_t code[] = {
+		0x31, 0xc0,			/* xor ax, ax */
+		0x8e, 0xc0,			/* 1: mov es, ax */
+		0x26, 0xfe, 0x06, 0x00, 0x08,	/* inc byte [es:0x800] */
+		0x05, 0x00, 0x01,		/* add ax, 0x100 (next 4 KiB) */
+		0xeb, 0xf4,			/* jmp 1b */
+	};
+	const size_t size = 0x100000;
+	struct hxen_create_vm cvm = { 0 };
+	struct hxen_regs regs = { 0 };
+	struct hxen_sregs s;
+	struct memrun r = { 0 };
+	pthread_t t;
+	uint8_t *m;
+	pid_t pid;
+	int vm, status = 0, stopped;
+
+	vm = must_work(ioctl(dev, HXEN_CREATE_VM, &cvm), "CREATE_VM for the memory-changes guest");
+	m = map_anon(size, PROT_READ | PROT_WRITE);
+	memcpy(m + 0x1000, code, sizeof(code));
+	if (set_slot(vm, 0, 0, 0, size, (uint64_t)(uintptr_t)m) < 0 ||
+	    (r.vcpu = create_vcpu(vm, 0, 0)) < 0) {
+		may_fail(-1, "set up the memory-changes guest");
+		close(vm);
+		munmap(m, size);
+		return;
+	}
+	r.run = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, r.vcpu, 0);
+	if (r.run == MAP_FAILED || ioctl(r.vcpu, HXEN_GET_SREGS, &s)) {
+		may_fail(-1, "run page / SREGS of the memory-changes guest");
+		goto out;
+	}
+	s.cs.base = 0;
+	s.cs.selector = 0;
+	s.es.base = 0;
+	s.es.selector = 0;
+	must_work(ioctl(r.vcpu, HXEN_SET_SREGS, &s), "SET_SREGS of the memory-changes guest");
+	regs.rip = 0x1000;
+	regs.rflags = 2;
+	must_work(ioctl(r.vcpu, HXEN_SET_REGS, &regs), "SET_REGS of the memory-changes guest");
+
+	must_work(memrun_start(&r, &t), "start the memory-changes vCPU thread");
+	if (!guest_progress(m, size)) {
+		memrun_stop(&r, t);
+		may_fail(-1, "the memory-changes guest does not run here (exit %u)", r.reason);
+		goto out;
+	}
+	/* DONTNEED: the host takes the pages back; the guest sees zeroes. */
+	for (int i = 0; i < 10; i++) {
+		madvise(m + 0x10000, size - 0x10000, MADV_DONTNEED);
+		usleep(20000);
+	}
+	stopped = !guest_progress(m, size) || r.done;
+	expect(!stopped, "guest keeps running while the monitor madvise(DONTNEED)s its RAM (exit %u)",
+	       r.reason);
+	/* fork: copy-on-write; the parent's mapping must still be the guest's */
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	expect(pid > 0 && !r.done && guest_progress(m, size),
+	       "guest keeps running, seen through the parent's mapping, after a fork");
+	/* read-only under a writing guest: its vCPU stops */
+	mprotect(m, size, PROT_READ);
+	stopped = memrun_wait_stop(&r);
+	expect(stopped && r.reason == HXEN_EXIT_INTERNAL_ERROR &&
+	       r.suberror == HXEN_INTERNAL_FAULT,
+	       "vCPU writing RAM the monitor made read-only stops with INTERNAL_FAULT "
+	       "(exit %u, suberror %u)", r.reason, r.suberror);
+	memrun_stop(&r, t);
+	mprotect(m, size, PROT_READ | PROT_WRITE);
+	must_work(memrun_start(&r, &t), "restart the memory-changes vCPU");
+	expect(guest_progress(m, size), "guest runs again once its RAM is writable again");
+	/* munmap part of it: the vCPU stops; the host must not oops */
+	munmap(m + 0x80000, 0x10000);
+	stopped = memrun_wait_stop(&r);
+	expect(stopped && r.reason == HXEN_EXIT_INTERNAL_ERROR &&
+	       r.suberror == HXEN_INTERNAL_FAULT,
+	       "vCPU touching RAM the monitor unmapped stops (exit %u, suberror %u)",
+	       r.reason, r.suberror);
+	memrun_stop(&r, t);
+	/* mapped again at the same place: zero pages, runs */
+	mmap(m + 0x80000, 0x10000, PROT_READ | PROT_WRITE,
+	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	must_work(memrun_start(&r, &t), "restart after re-mapping the hole");
+	expect(guest_progress(m, size), "guest runs on RAM mapped again with MAP_FIXED");
+	/* the whole RAM goes away while the vCPU runs, then the VM */
+	munmap(m, size);
+	memrun_wait_stop(&r);
+	memrun_stop(&r, t);
+	may_fail(r.reason == HXEN_EXIT_INTERNAL_ERROR ? 0 : -1,
+		 "vCPU after all of its RAM was unmapped (exit %u)", r.reason);
+	m = NULL;
+out:
+	if (r.run && r.run != MAP_FAILED)
+		munmap(r.run, PAGE);
+	close(r.vcpu);
+	close(vm);
+	if (m)
+		munmap(m, size);
+}
+
 static void many_vms(int dev, const struct hxen_caps *caps)
 {
 	struct hxen_create_vm c = { 0 };
@@ -898,6 +1234,7 @@ int main(int argc, char **argv)
 	msrs(vcpu, run);
 	registers(vcpu, run);
 	xen(vm, mem);
+	vcpu_state(vm, vcpu, run);
 	forked(vm);
 
 	/* run page unmapped while the vCPU lives */
@@ -906,7 +1243,9 @@ int main(int argc, char **argv)
 	close(vcpu);
 
 	close(vm);
+	xen_state(dev);
 	spinning(dev, mem);
+	mem_changes(dev);
 	many_vms(dev, &caps);
 
 	/* the device goes first, the VM lives on */

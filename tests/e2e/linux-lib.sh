@@ -94,6 +94,15 @@ lx_stop() {
 	wait "$LX_PID" 2>/dev/null
 }
 
+# lx_guest_problem: true if the guest's kernel logged an Oops, a BUG or a
+# WARNING.  Not counted: the RETBleed mitigation notice (a "WARNING:" in
+# its text) that Debian's kernel prints on Bochs' Skylake-X model, the
+# VMX host's CPU: a statement about the CPU, not a kernel problem.
+lx_guest_problem() {
+	grep 'Oops\|BUG:\|WARNING:' "$LX_OUT" |
+		grep -qv 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable'
+}
+
 # lx_boot: start and wait for the shell prompt, or fail with the last
 # console lines (how far the boot got).
 # lx_state: the module's view of every live VM (kmod/hx_debugfs.c), twice
@@ -127,12 +136,18 @@ lx_boot() {
 # yet, or the guest may have just rebooted).  Each round uses a new tag.
 LX_READY=0
 lx_ready() {
+	lx_ask_ready lx_send lx_wait lx_alive READY "${1:-30}"
+}
+
+# lx_ask_ready SEND WAIT ALIVE TAG TRIES: lx_ready for any console (SEND
+# LINE, WAIT PATTERN SECONDS, ALIVE: blk-lib.sh's second VM uses it)
+lx_ask_ready() {
 	_i=0
-	while [ $_i -lt "${1:-30}" ]; do
+	while [ $_i -lt "$5" ]; do
 		LX_READY=$((LX_READY + 1))
-		lx_send "echo @@READY-$LX_READY-"
-		lx_wait "^@@READY-$LX_READY-" 3 && return 0
-		lx_alive || return 1
+		$1 "echo @@$4-$LX_READY-"
+		$2 "^@@$4-$LX_READY-" 3 && return 0
+		$3 || return 1
 		_i=$((_i + 1))
 	done
 	return 1

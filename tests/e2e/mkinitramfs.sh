@@ -33,6 +33,7 @@ kernel=$build/e2e/kernel
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/hxen-initramfs.XXXXXX")
+chmod 755 "$root"	# mktemp made it 0700: "/" of the host, users must reach in
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc} \
@@ -54,9 +55,13 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 install -m 755 "$top/tests/e2e/init.sh" "$root/init"
 install -m 644 "$top/tests/e2e/lib.sh" "$root/e2e/lib.sh"
 install -m 644 "$top/tests/e2e/linux-lib.sh" "$root/e2e/linux-lib.sh"
+install -m 644 "$top/tests/e2e/gui-lib.sh" "$root/e2e/gui-lib.sh"
 install -m 644 "$top/tests/e2e/blk-lib.sh" "$root/e2e/blk-lib.sh"
+install -m 644 "$top/tests/e2e/state-lib.sh" "$root/e2e/state-lib.sh"
+install -m 644 "$top/tests/e2e/net-lib.sh" "$root/e2e/net-lib.sh"
 install -m 755 "$top/tests/e2e/demo-inside.sh" "$root/e2e/demo.sh"
 install -m 755 "$top/tests/e2e/bench-inside.sh" "$root/e2e/bench.sh"
+install -m 644 "$top/tests/e2e/bench-state.sh" "$root/e2e/bench-state.sh"
 mkdir -p "$root/e2e/demos"
 for s in "$top"/tests/e2e/demos/*.sh; do
 	[ -e "$s" ] && install -m 644 "$s" "$root/e2e/demos/"
@@ -88,6 +93,15 @@ if [ -d "$kernel/modules/kernel" ]; then
 	# ("# e2e-disk:", e.g. the Debian root disk for 68-blk-debian).
 	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/disk" \
 		virtio_pci virtio_blk || die "cannot copy the virtio-blk modules"
+	# TAP and bridge, for the vif scenarios (75-net-tap-bridge)
+	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/net" \
+		tun bridge || die "cannot copy the tun/bridge modules"
+	# vhost-net: QEMU's fastest TAP back end, for the bench's comparison
+	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/vhost" \
+		vhost_net || die "cannot copy the vhost-net module"
+	# a RAM disk to swap to (35-mem-cgroup)
+	"$top/tools/copy-kmods.sh" "$kernel/modules" "$root/e2e/modules/mem" \
+		brd || die "cannot copy the brd module"
 fi
 
 # user space of the tree, with the shared libraries it needs
@@ -127,6 +141,11 @@ if [ -d "$build/bin" ]; then
 		[ -f "$f" ] && [ -x "$f" ] || continue
 		copy_prog "$f" "$root/opt/hxen/bin/"
 	done
+fi
+# iperf3, where installed: the network part of `make bench`
+if ip3=$(command -v iperf3); then
+	mkdir -p "$root/usr/bin"
+	copy_prog "$ip3" "$root/usr/bin/iperf3"
 fi
 # qemu-img, where installed: the qcow2 scenarios check hxen's images with it
 if qimg=$(command -v qemu-img); then

@@ -17,7 +17,7 @@
 # is "N passed, N failed"; exit status 1 if anything failed.
 #
 # Environment:
-#   E2E_TIMEOUT=S    hard limit per boot (default svm 600, vmx 2400; make check
+#   E2E_TIMEOUT=S    hard limit per boot (default svm 1200, vmx 2400; make check
 #                    normally takes about 15 minutes, docs/testing.md)
 #   E2E_SERIAL=1     with "all": one host after the other
 #   E2E_STRESS=N     boots of the (manual) linux-stress scenario
@@ -259,13 +259,15 @@ run_host() {
 		case $h:$d in
 		svm:rootfs|svm:rootfs-cpio) rootfs_disk "$build" "$d" ||
 			echo "  the $d disk cannot be built: scenarios that need it will fail" ;;
+		svm:x11) x11_disk "$build" ||
+			echo "  the x11 disk cannot be built: 82-gui-sdl will fail" ;;
 		*) echo "  note: $h host: no disk '$d' (only the svm host has disks): scenarios that need it will fail" ;;
 		esac
 	done
 	mkdir -p "$dir"
 	rm -f "$dir/serial.raw" "$dir/serial.log"
 	case $h in
-	svm) limit=${E2E_TIMEOUT:-600}; boot_svm "$dir" ;;
+	svm) limit=${E2E_TIMEOUT:-1200}; boot_svm "$dir" ;;
 	vmx) limit=${E2E_TIMEOUT:-2400}; boot_vmx "$dir" ;;
 	esac
 	[ -f "$dir/serial.raw" ] && tr -d '\r' < "$dir/serial.raw" > "$dir/serial.log" ||

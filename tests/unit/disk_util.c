@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the tests/unit/test_disk_*.c suites. */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,11 +100,23 @@ struct disk *tdisk_create_open(const char *name, const char *fmt,
 	return tdisk_open(p, NULL, false);
 }
 
+/*
+ * The allocation of @path once the file system has settled it: ext4
+ * counts delayed-allocation reservations in st_blocks until writeback
+ * (and a hole punched meanwhile may leave them counted), so write the
+ * file back first.  0 if it cannot be read.
+ */
 uint64_t tdisk_blocks(const char *path)
 {
 	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
 
-	return stat(path, &st) ? 0 : (uint64_t)st.st_blocks * 512;
+	if (fd < 0)
+		return 0;
+	r = fsync(fd) || fstat(fd, &st);
+	close(fd);
+	return r ? 0 : (uint64_t)st.st_blocks * 512;
 }
 
 int tdisk_sh(const char *fmt, ...)

@@ -73,6 +73,16 @@ static void test_spec(void)
 	CU_ASSERT_EQUAL(blk_spec_parse("vdev=hdc,devtype=cdrom,target=x", &s,
 				       err, sizeof(err)), 0);
 	CU_ASSERT_TRUE(s.readonly && s.cdrom);
+	/* an empty cdrom drive: no target, or an empty one */
+	CU_ASSERT_EQUAL(blk_spec_parse("vdev=hdc,devtype=cdrom", &s, err,
+				       sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(s.target, "");
+	CU_ASSERT_TRUE(s.readonly && s.cdrom);
+	CU_ASSERT_EQUAL(blk_spec_parse("vdev=hdc,devtype=cdrom,access=ro,"
+				       "target=", &s, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(s.target, "");
+	CU_ASSERT_EQUAL(blk_spec_parse("vdev=xvda,target=", &s, err,
+				       sizeof(err)), -EINVAL);
 
 	CU_ASSERT_EQUAL(blk_spec_parse("vdev=xvda", &s, err, sizeof(err)),
 			-EINVAL);
@@ -262,8 +272,10 @@ static void test_rw(void)
 		r->req.nr_segments = 2;
 		r->req.id = 78;
 		r->req.sector_number = 8;
-		r->req.seg[0] = (struct blkif_segment){ 20, 2, 3 };
-		r->req.seg[1] = (struct blkif_segment){ 21, 0, 7 };
+		r->req.seg[0] = (struct blkif_segment){
+			.gref = 20, .first_sect = 2, .last_sect = 3 };
+		r->req.seg[1] = (struct blkif_segment){
+			.gref = 21, .first_sect = 0, .last_sect = 7 };
 		produce();
 	}
 	CU_ASSERT_EQUAL(run(), BLKIF_RSP_OKAY);
@@ -297,7 +309,7 @@ static void test_rw(void)
 		grant(40, 30, true);
 		for (int i = 0; i < 12; i++) {
 			grant(41 + i, 31 + i, false);
-			seg[i] = (struct blkif_segment){ 41 + i, 0, 7 };
+			seg[i] = (struct blkif_segment){ 41 + i, 0, 7, 0 };
 		}
 		r->indirect.operation = BLKIF_OP_INDIRECT;
 		r->indirect.indirect_op = BLKIF_OP_READ;
@@ -342,13 +354,13 @@ static void test_bad_requests(void)
 	r = next_req();
 	r->req.operation = BLKIF_OP_READ;
 	r->req.nr_segments = 1;
-	r->req.seg[0] = (struct blkif_segment){ 10, 0, 8 };
+	r->req.seg[0] = (struct blkif_segment){ 10, 0, 8, 0 };
 	produce();
 	CU_ASSERT_EQUAL(run(), BLKIF_RSP_ERROR);
 	r = next_req();
 	r->req.operation = BLKIF_OP_READ;
 	r->req.nr_segments = 1;
-	r->req.seg[0] = (struct blkif_segment){ 10, 5, 4 };
+	r->req.seg[0] = (struct blkif_segment){ 10, 5, 4, 0 };
 	produce();
 	CU_ASSERT_EQUAL(run(), BLKIF_RSP_ERROR);
 	/* past the end of the disk; the sector count wrapping around */
@@ -422,6 +434,159 @@ static void test_runaway(void)
 	blk_queue_process(&q);
 	CU_ASSERT_EQUAL(s->rsp_prod, before);
 	fake_dev.fault = 0;
+	teardown(false);
+}
+
+/*
+ * An empty cdrom drive (be_blk.c blk_probe): no disk, 0 sectors,
+ * read-only.  Every request is answered without touching a disk.
+ */
+static void test_empty_cdrom(void)
+{
+	struct disk *saved;
+	union blkif_ring_entry *r;
+
+	setup(false);
+	saved = bd.disk;
+	bd.disk = NULL;
+	bd.sectors = 0;
+	bd.info = (struct disk_info){ .format = "none", .readonly = true };
+	grant(10, 1, false);
+	/* a read, a write, a flush without data: all refused */
+	for (uint8_t op = BLKIF_OP_READ; op <= BLKIF_OP_FLUSH_DISKCACHE; op++) {
+		if (op == BLKIF_OP_WRITE_BARRIER)
+			continue;
+		rw_req(op, op, 0, op == BLKIF_OP_FLUSH_DISKCACHE ? 0 : 1, 10);
+		CU_ASSERT_EQUAL(run(), BLKIF_RSP_ERROR);
+	}
+	r = next_req();
+	r->discard.operation = BLKIF_OP_DISCARD;
+	r->discard.nr_sectors = 8;
+	produce();
+	CU_ASSERT_EQUAL(run(), BLKIF_RSP_EOPNOTSUPP);
+	CU_ASSERT_TRUE(grants_idle());
+	bd.disk = saved;
+	teardown(false);
+}
+
+/* xorshift64: the same hostile requests on every run */
+static uint64_t fuzz_state;
+
+static uint32_t fuzz(uint32_t n)
+{
+	fuzz_state ^= fuzz_state << 13;
+	fuzz_state ^= fuzz_state >> 7;
+	fuzz_state ^= fuzz_state << 17;
+	return (uint32_t)(fuzz_state >> 11) % n;
+}
+
+/* One random, mostly invalid request: ops, counts, refs, sectors. */
+static void fuzz_req(uint64_t id)
+{
+	static const uint8_t ops[] = {
+		BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_WRITE_BARRIER,
+		BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_DISCARD, BLKIF_OP_INDIRECT,
+		4, 7, 0xff,
+	};
+	static const uint64_t sectors[] = {
+		0, 8, DISK_BYTES / 512 - 8, DISK_BYTES / 512,
+		DISK_BYTES / 512 + 1, UINT64_MAX, UINT64_MAX - 7,
+		1ULL << 63,
+	};
+	union blkif_ring_entry *e = next_req();
+	uint8_t *raw = (void *)e;
+
+	if (fuzz(8) == 0) {		/* pure garbage */
+		for (unsigned int i = 0; i < sizeof(*e); i++)
+			raw[i] = fuzz(256);
+	} else {
+		e->req.operation = ops[fuzz(sizeof(ops))];
+		e->req.nr_segments = fuzz(4) ? fuzz(13) : fuzz(256);
+		e->req.sector_number = sectors[fuzz(8)] + fuzz(3);
+		for (unsigned int i = 0; i < BLKIF_MAX_SEGMENTS_PER_REQUEST; i++) {
+			/* refs 10..17 granted, others not, 9999 past the table */
+			e->req.seg[i].gref = fuzz(4) ? 10 + fuzz(8) :
+					     fuzz(2) ? fuzz(30) : 99999;
+			e->req.seg[i].first_sect = fuzz(4) ? 0 : fuzz(10);
+			e->req.seg[i].last_sect = fuzz(4) ? 7 : fuzz(10);
+		}
+		if (e->req.operation == BLKIF_OP_INDIRECT) {
+			e->indirect.indirect_op = ops[fuzz(sizeof(ops))];
+			e->indirect.nr_segments = fuzz(2) ? fuzz(40) :
+						  fuzz(65536);
+			e->indirect.sector_number = sectors[fuzz(8)];
+			for (unsigned int i = 0; i < BLKIF_MAX_INDIRECT_PAGES; i++)
+				e->indirect.indirect_grefs[i] =
+					fuzz(2) ? 20 + fuzz(2) : fuzz(99999);
+		} else if (e->req.operation == BLKIF_OP_DISCARD) {
+			e->discard.nr_sectors = fuzz(2) ? fuzz(64) :
+				(uint64_t)fuzz(1 << 30) << 20;
+		}
+	}
+	e->req.id = id;		/* the same offset in every request kind */
+	produce();
+}
+
+/*
+ * Thousands of hostile requests in bursts of up to a ring's worth:
+ * every one gets exactly one response with its id and a blkif status,
+ * no grant stays in use, the ring stays alive, the process stays up.
+ */
+static void test_fuzz(void)
+{
+	struct be_sring *s = (void *)ram;
+	uint64_t id = 0;
+
+	setup(false);
+	fuzz_state = 0x9e3779b97f4a7c15ULL;
+	for (unsigned int p = 1; p <= 8; p++)
+		grant(9 + p, p, false);
+	/* indirect pages: one of plausible segments, one of garbage */
+	grant(20, 9, true);
+	grant(21, 10, true);
+	for (unsigned int i = 0; i < 4096 / sizeof(struct blkif_segment); i++) {
+		struct blkif_segment *seg = (void *)(ram + 9 * 4096);
+
+		seg[i] = (struct blkif_segment){
+			.gref = 10 + fuzz(9), .first_sect = fuzz(9),
+			.last_sect = 7,
+		};
+	}
+	for (unsigned int i = 0; i < 4096; i++)
+		ram[10 * 4096 + i] = fuzz(256);
+
+	for (unsigned int round = 0; round < 200 && !q.dead; round++) {
+		unsigned int n = 1 + fuzz(32);
+		uint32_t first = s->rsp_prod;
+		bool seen[32] = { false };
+		unsigned int bad = 0;
+		uint64_t base = id;
+
+		for (unsigned int i = 0; i < n; i++)
+			fuzz_req(id++);
+		run();
+		CU_ASSERT_EQUAL(s->rsp_prod - first, n);
+		for (uint32_t r = first; r != s->rsp_prod; r++) {
+			const union blkif_ring_entry *e = (void *)(s->ring +
+				(r & 31) * sizeof(*e));
+			int16_t st = e->rsp.status;
+
+			if (e->rsp.id < base || e->rsp.id >= base + n ||
+			    seen[e->rsp.id - base] ||
+			    (st != BLKIF_RSP_OKAY && st != BLKIF_RSP_ERROR &&
+			     st != BLKIF_RSP_EOPNOTSUPP))
+				bad++;
+			else
+				seen[e->rsp.id - base] = true;
+		}
+		CU_ASSERT_EQUAL(bad, 0);
+		CU_ASSERT_TRUE(grants_idle());
+	}
+	CU_ASSERT_FALSE(q.dead);
+	CU_ASSERT_EQUAL(fake_dev.fault, 0);
+	/* and the ring still serves a good request */
+	rw_req(BLKIF_OP_READ, 1, 0, 1, 10);
+	CU_ASSERT_EQUAL(run(), BLKIF_RSP_OKAY);
 	teardown(false);
 }
 
@@ -645,6 +810,8 @@ static CU_TestInfo be_blk_tests[] = {
 	{ "read, write, flush, discard, indirect", test_rw },
 	{ "bad requests", test_bad_requests },
 	{ "runaway ring indices", test_runaway },
+	{ "hostile requests, fuzzed", test_fuzz },
+	{ "empty cdrom drive", test_empty_cdrom },
 	{ "device: keys, connect, I/O, queues, bad keys", test_device },
 	CU_TEST_INFO_NULL,
 };

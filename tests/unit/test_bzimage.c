@@ -326,10 +326,17 @@ static void test_cache(void)
 	CU_ASSERT_EQUAL(k[5], 35);
 	kcache_wait();
 
-	/* at most KCACHE_MAX_ENTRIES are kept */
+	/*
+	 * at most KCACHE_MAX_ENTRIES are kept, and never the one just
+	 * stored (stores in a row tie on their timestamps)
+	 */
 	for (unsigned int i = 0; i < KCACHE_MAX_ENTRIES + 3; i++) {
+		struct kcache_map m = { 0 };
+
 		kcache_key((uint8_t *)&i, sizeof(i), 0x2000, key);
 		kcache_store(key, elf, elen);
+		CU_ASSERT_TRUE(kcache_open(key, elen, &m));
+		kcache_close(&m);
 	}
 	CU_ASSERT_EQUAL(cache_entries(path, sizeof(path)), KCACHE_MAX_ENTRIES);
 

@@ -226,8 +226,35 @@ static const struct err_case err_cases[] = {
 	{ "name='a'\nkernel='%s'\nvif=['mac=01:02:03:04:05:06']\n", NULL,
 	  "t.cfg:3:6: vif: mac '01:02:03:04:05:06': expected a unicast address "
 	  "like 00:16:3e:12:34:56" },
+	{ "name='a'\nkernel='%s'\nvif=['type=user, hostfwd=tcp::22']\n", NULL,
+	  "t.cfg:3:6: vif: hostfwd 'tcp::22': expected [tcp|udp]:[HOSTADDR]:"
+	  "PORT-[GUESTADDR]:PORT, e.g. tcp:127.0.0.1:2222-:22" },
+	{ "name='a'\nkernel='%s'\nvif=['hostfwd=tcp::1-:2;udp:x']\n", NULL,
+	  "t.cfg:3:6: vif: hostfwd 'udp:x': expected [tcp|udp]:[HOSTADDR]:"
+	  "PORT-[GUESTADDR]:PORT, e.g. tcp:127.0.0.1:2222-:22" },
+	{ "name='a'\nkernel='%s'\nvif=['bridge=br0, restrict=on']\n", NULL,
+	  "t.cfg:3:6: vif: hostfwd, restrict and net are for type=user" },
+	{ "name='a'\nkernel='%s'\nvif=['type=slirp']\n", NULL,
+	  "t.cfg:3:6: vif: type 'slirp': expected user (user-mode networking) "
+	  "or tap (xl's vif, ioemu)" },
+	{ "name='a'\nkernel='%s'\nvif=['type=user, restrict=maybe']\n", NULL,
+	  "t.cfg:3:6: vif: restrict 'maybe': expected on or off" },
 	{ "name='a'\nkernel='%s'\nvfb=['sdl=yes']\n", NULL,
 	  "t.cfg:3:6: vfb: sdl=yes: expected 0 or 1" },
+	{ "name='a'\nkernel='%s'\nvfb=['colour=1']\n", NULL,
+	  "t.cfg:3:6: vfb: unknown setting 'colour' in 'colour=1' (known: "
+	  "vnc, vnclisten, vncdisplay, vncunused, vncpasswd, sdl, display, "
+	  "xauthority, keymap, width, height, videoram)" },
+	{ "name='a'\nkernel='%s'\ncpuid = 'host,avx3=0'\n", NULL,
+	  "t.cfg:3:9: cpuid: 'avx3': unknown CPUID flag (the flags are listed "
+	  "in hxen.cfg(5), CPUID FLAGS)" },
+	{ "name='a'\nkernel='%s'\ncpuid = ['1:ecx=xxxx']\n", NULL,
+	  "t.cfg:3:10: cpuid: 'ecx=xxxx' of leaf 0x1: hxen levels 1 ecx/edx, "
+	  "7,0 ebx/ecx/edx, 0x80000001 ecx/edx and 0xd,1 eax, each as REG= and "
+	  "32 of 0 1 x k s" },
+	{ "name='a'\nkernel='%s'\ncpuid = 3\n", NULL,
+	  "t.cfg:3:9: cpuid: expected a string (\"host,avx2=0\") or a list of "
+	  "xl leaf strings ([\"1:ecx=...\"])" },
 	/* overrides */
 	{ "name='a'\nkernel='%s'\n", "memory=lots",
 	  "command line: memory: 'lots' is not a size (MiB, or a whole number "

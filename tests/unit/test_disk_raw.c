@@ -177,7 +177,12 @@ static void run_batch(struct disk *d, enum disk_op op, uint8_t *buf,
 	disk_drain(d);
 	CU_ASSERT_EQUAL(s->done, NREQ);
 	CU_ASSERT_EQUAL(s->errors, 0);
-	CU_ASSERT(s->other_thread);	/* done() is asynchronous */
+	/*
+	 * The pool's done() runs on its threads; io_uring's may run inline,
+	 * for what completed inside the submit call (a page-cache hit).
+	 */
+	if (!want_uring)
+		CU_ASSERT(s->other_thread);
 	pthread_mutex_destroy(&s->lock);
 }
 

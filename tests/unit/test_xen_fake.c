@@ -196,6 +196,33 @@ int hx_xen_host_gva_to_gpa(struct hx_xen_vcpu *xv, u64 gva, u64 *gpa)
 	return hx_gva_to_gpa(&c, gva, HX_ACC_WRITE, gpa) ? -XE_FAULT : 0;
 }
 
+int hx_xen_host_balloon_out(struct hx_xen_vm *xvm, u64 gfn)
+{
+	if (gfn >= FAKE_PAGES || fh.ballooned[gfn])
+		return -XE_INVAL;
+	fh.ballooned[gfn] = true;
+	fh.nr_ballooned++;
+	return 0;
+}
+
+int hx_xen_host_balloon_in(struct hx_xen_vm *xvm, u64 gfn)
+{
+	if (gfn >= FAKE_PAGES)
+		return -XE_INVAL;
+	if (fh.ballooned[gfn]) {
+		fh.ballooned[gfn] = false;
+		fh.nr_ballooned--;
+		return 0;
+	}
+	return fh.nr_ballooned ? 0 : -XE_INVAL;
+}
+
+void hx_xen_host_reservation(struct hx_xen_vm *xvm, u64 *cur, u64 *max)
+{
+	*max = FAKE_PAGES;
+	*cur = FAKE_PAGES - fh.nr_ballooned;
+}
+
 bool hx_xen_host_is_ram(struct hx_xen_vm *xvm, u64 gfn)
 {
 	return gfn < FAKE_PAGES;

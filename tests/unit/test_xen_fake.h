@@ -28,6 +28,8 @@ struct fake_host {
 	unsigned int released[XEN_NR_EVTCHN_2L];
 	u64 grant_map[HX_XEN_MAX_GNT_FRAMES];	/* gfn or HX_XEN_NO_GFN */
 	unsigned int unmaps;
+	bool ballooned[FAKE_PAGES];		/* given back by the guest */
+	unsigned int nr_ballooned;
 };
 
 extern struct fake_host fh;

@@ -244,6 +244,7 @@ static void test_memory_map_and_balloon(void)
 	};
 	u64 gfns[3] = { 100, 101, FAKE_PAGES + 5 };
 	struct xen_e820_entry e;
+	u16 dom;
 
 	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_memory_map,
 				       &m, sizeof(m)), 0);
@@ -258,16 +259,38 @@ static void test_memory_map_and_balloon(void)
 	fake_put(FAKE_SCRATCH + 512, gfns, sizeof(gfns));
 	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_decrease_reservation,
 				       &r, sizeof(r)), 2);
+	CU_ASSERT(fh.ballooned[100] && fh.ballooned[101]);
+	dom = XEN_DOMID_SELF;
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_current_reservation,
+				       &dom, sizeof(dom)), FAKE_PAGES - 2);
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_maximum_reservation,
+				       &dom, sizeof(dom)), FAKE_PAGES);
+	dom = 5;
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_current_reservation,
+				       &dom, sizeof(dom)), -XE_SRCH);
+	/* More than it has: 100 is out already, nothing done. */
 	r.nr_extents = 2;
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_decrease_reservation,
+				       &r, sizeof(r)), 0);
 	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_populate_physmap,
 				       &r, sizeof(r)), 2);
+	CU_ASSERT(!fh.ballooned[100] && !fh.ballooned[101]);
+	/* Beyond the maximum: all present, so a populate is refused. */
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_populate_physmap,
+				       &r, sizeof(r)), 0);
+	/* Beyond RAM: the third frame stops a populate too. */
+	fake_put(FAKE_SCRATCH + 512, (u64[]){ 7, FAKE_PAGES + 5 }, 16);
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_decrease_reservation,
+				       &r, sizeof(r)), 1);
+	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_populate_physmap,
+				       &r, sizeof(r)), 1);
 	r.extent_start = fake_gva(FAKE_HOLE_PAGE * 4096ULL);
 	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_populate_physmap,
 				       &r, sizeof(r)), -XE_FAULT);
 	r.extent_order = 9;
 	CU_ASSERT_EQUAL(fake_hcall_arg(v0, XEN_HC_memory_op, XENMEM_populate_physmap,
 				       &r, sizeof(r)), -XE_INVAL);
-	CU_ASSERT_EQUAL(fake_hcall(v0, XEN_HC_memory_op, 4 /* maximum_reservation */,
+	CU_ASSERT_EQUAL(fake_hcall(v0, XEN_HC_memory_op, 5 /* minimum_reservation */,
 				   0, 0), -XE_NOSYS);
 	fake_vm_free(xvm);
 }

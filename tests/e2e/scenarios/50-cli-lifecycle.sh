@@ -56,7 +56,10 @@ for c in create run list console pause unpause shutdown reboot destroy \
 done
 $H --help | grep -q "^  destroy " || fail "hxen --help lacks destroy"
 $H frobnicate 2>/dev/null; [ $? = 2 ] || fail "unknown command: status not 2"
-$H save x y 2>&1 | grep -q "not yet available" || fail "save is not reserved"
+# save of a VM that does not exist: refused, naming it
+out=$($H save nosuchvm /tmp/nosuchvm.state 2>&1) && fail "save of an unknown VM succeeded"
+echo "$out" | grep -q nosuchvm || fail "save of an unknown VM: the error does not name it: $out"
+[ ! -e /tmp/nosuchvm.state ] || fail "save of an unknown VM wrote a file"
 
 # --- create, list ---
 $H create /tmp/spin.cfg || fail "create failed (status $?)"

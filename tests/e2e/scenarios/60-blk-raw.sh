@@ -11,10 +11,7 @@
 . /e2e/blk-lib.sh
 
 IMG=/tmp/blk60.img
-blk_image "$IMG" 64
-LX_APPEND=quiet
-lx_boot --disk "format=raw,vdev=xvda,access=rw,target=$IMG"
-blk_guest_wait xvda
+blk_boot "$IMG" 64 "format=raw,vdev=xvda,access=rw"
 [ "$(blk_val SIZE)" = 131072 ] || { lx_stop; fail "xvda has $(blk_val SIZE) sectors, expected 131072"; }
 blk_guest 'dmesg | grep "blkfront: xvda"' DMESG
 grep '^@@DMESG ' "$LX_OUT" | sed 's/^/# /'
@@ -50,6 +47,6 @@ lx_finish 120 || { lx_show 20; fail "the monitor did not exit after poweroff"; }
 h=$(blk_host_sum "$IMG" 8)
 [ "$h" = "$pat" ] || fail "the image holds $h, the guest wrote $pat"
 [ "$(blk_host_sum "$IMG" 2 62)" = "$p2" ] || fail "the end of the image differs"
-grep -q 'Oops\|BUG:\|WARNING:' "$LX_OUT" && { lx_show 40; fail "the guest logged a kernel problem"; }
+lx_guest_problem && { lx_show 40; fail "the guest logged a kernel problem"; }
 rm -f "$IMG" /tmp/blk60.rd
 exit 0

@@ -9,10 +9,7 @@
 . /e2e/blk-lib.sh
 
 IMG=/tmp/blk62.img
-blk_image "$IMG" 32
-LX_APPEND=quiet
-lx_boot --disk "format=raw,vdev=xvda,target=$IMG"
-blk_guest_wait xvda
+blk_boot "$IMG" 32 "format=raw,vdev=xvda"
 # buffered writes (through the guest's page cache), then the flushes
 blk_guest 'dd if=/dev/urandom of=/tmp/p bs=1M count=4 2>/dev/null; sha256sum < /tmp/p; dd if=/tmp/p of=/dev/xvda bs=1M seek=3 conv=fsync 2>/dev/null; sync' PAT 120
 pat=$(blk_val PAT)

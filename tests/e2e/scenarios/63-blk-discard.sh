@@ -9,10 +9,7 @@
 . /e2e/blk-lib.sh
 
 IMG=/tmp/blk63.img
-blk_image "$IMG" 64
-LX_APPEND=quiet
-lx_boot --disk "format=raw,vdev=xvda,target=$IMG"
-blk_guest_wait xvda
+blk_boot "$IMG" 64 "format=raw,vdev=xvda"
 blk_guest 'cat /sys/block/xvda/queue/discard_granularity /sys/block/xvda/queue/discard_max_bytes' DQ
 grep '^@@DQ ' "$LX_OUT" | sed 's/^/# /'
 blk_guest 'dd if=/dev/urandom of=/dev/xvda bs=1M count=32 oflag=direct conv=fsync 2>/dev/null; echo done' W 180

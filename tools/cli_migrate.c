@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hxen migrate [-s SSHCMD] [--name NEW] NAME HOST   (over ssh, as xl)
+ * hxen migrate --tcp HOST:PORT NAME      (the sender: asks the monitor)
+ * hxen migrate-receive [--listen PORT] [--name NEW]
+ *
+ * Over ssh, `SSHCMD HOST hxen migrate-receive` carries the stream on its
+ * standard input and output (the receiver without --listen reads the
+ * stream from stdin and answers on stdout, as `xl migrate-receive` does).
+ * The CLI listens on a socket in its private runtime directory (the
+ * monitor connects to a path as it would to HOST:PORT), tells the monitor
+ * to migrate there, and a child gives the monitor's connection to ssh as
+ * its stdin and stdout.  No other user can connect to it (a loopback TCP
+ * port would let any local process feed the remote receiver).
+ *
+ * The receiver takes one stream (docs/migration-stream.md) from one
+ * connection: it checks every record as it arrives and keeps guest RAM in
+ * its own memory (a page sent in several rounds: the last copy wins), and
+ * only after END does it write a save file, check it whole, and start the
+ * VM from it (hxen restore).  The sender's monitor stops its VM when the
+ * receiver answers "ok".  A connection that breaks, or anything refused,
+ * leaves nothing behind on the receiving side (no VM, no file), and the
+ * sender's VM runs on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "cli.h"
+#include "monitor/stream.h"
+
+#define RECV_MAX_RECORDS	4096
+#define SSH_CONNECT_SECS	60	/* the monitor connects at once */
+
+/* What a VM name may be on the remote command line (no quoting needed). */
+static bool plain_name(const char *n)
+{
+	if (!*n || strlen(n) > 64)
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+		      (*n >= '0' && *n <= '9') || *n == '-' || *n == '_' || *n == '.'))
+			return false;
+	return true;
+}
+
+/*
+ * The ssh leg: a socket at @path for the monitor to connect to, and a
+ * child that takes that one connection and runs `SSHCMD HOST hxen
+ * migrate-receive [--name NEW]` on it (stdin and stdout).  SSHCMD goes
+ * through sh, as xl's -s does ("ssh -p 2222" works); HOST is passed as a
+ * separate argument, never parsed by the local shell.  Returns the child,
+ * or -1.
+ */
+static pid_t ssh_leg(const char *sshcmd, const char *host, const char *newname,
+		     const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char cmd[512];
+	int lfd;
+	pid_t pid;
+
+	if (cli_runtime_dir_prepare())
+		return -1;
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		cli_err("migrate: socket path %s is too long", path);
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	unlink(path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (void *)&a, sizeof(a)) || listen(lfd, 1)) {
+		cli_err("migrate: a socket for the ssh leg at %s: %s", path, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		return -1;
+	}
+	if ((size_t)snprintf(cmd, sizeof(cmd), "%s \"$1\" hxen migrate-receive%s%s",
+			     sshcmd, newname ? " --name " : "",
+			     newname ? newname : "") >= sizeof(cmd)) {
+		cli_err("migrate: the ssh command is too long");
+		close(lfd);
+		unlink(path);
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_err("migrate: fork: %s", strerror(errno));
+		close(lfd);
+		unlink(path);
+		return -1;
+	}
+	if (!pid) {
+		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		int c;
+
+		if (poll(&p, 1, SSH_CONNECT_SECS * 1000) != 1)
+			_exit(1);
+		c = accept(lfd, NULL, NULL);	/* inherited by ssh */
+		if (c < 0 || dup2(c, 0) < 0 || dup2(c, 1) < 0)
+			_exit(1);
+		if (c > 1)
+			close(c);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", host, (char *)NULL);
+		_exit(127);
+	}
+	close(lfd);
+	return pid;
+}
+
+/* The ssh child is done once the stream is; stop it if it lingers. */
+static int ssh_reap(pid_t pid, int secs)
+{
+	int st = 0;
+
+	for (int i = 0; i < secs * 10; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+		usleep(100 * 1000);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	return 128;
+}
+
+int cli_migrate(int argc, char **argv)
+{
+	const char *name = NULL, *tcp = NULL, *ssh_host = NULL, *newname = NULL;
+	const char *sshcmd = "ssh";
+	struct json *req, *r;
+	struct cli_conn c;
+	int64_t rounds = 0, bytes = 0, pages = 0, down = 0, total = 0;
+	char host[256], port[16], *colon, *sock = NULL;
+	pid_t ssh = -1;
+	int rc = CLI_ERR;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--tcp") && i + 1 < argc)
+			tcp = argv[++i];
+		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+			sshcmd = argv[++i];
+		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+			newname = argv[++i];
+		else if (argv[i][0] == '-')
+			return cli_usage_error("migrate", "unknown option '%s'", argv[i]);
+		else if (!name)
+			name = argv[i];
+		else if (!ssh_host)
+			ssh_host = argv[i];
+		else
+			return cli_usage_error("migrate", "too many arguments ('%s')", argv[i]);
+	}
+	if (!name || !!tcp == !!ssh_host)
+		return cli_usage_error("migrate", "NAME and either HOST (over ssh) or "
+				       "--tcp HOST:PORT are needed");
+	if (tcp && newname)
+		return cli_usage_error("migrate", "--name is for ssh; over --tcp the "
+				       "receiver names the VM (migrate-receive --name)");
+	if (newname && !plain_name(newname))
+		return cli_usage_error("migrate", "--name '%s': letters, digits, '-', "
+				       "'_' and '.' only", newname);
+	if (ssh_host && ssh_host[0] == '-')
+		return cli_usage_error("migrate", "bad host '%s'", ssh_host);
+	if (tcp) {
+		colon = strrchr(tcp, ':');
+		if (!colon || colon == tcp || !colon[1] ||
+		    (size_t)(colon - tcp) >= sizeof(host) ||
+		    strlen(colon + 1) >= sizeof(port))
+			return cli_usage_error("migrate", "--tcp wants HOST:PORT, not '%s'", tcp);
+		memcpy(host, tcp, colon - tcp);
+		host[colon - tcp] = 0;
+		strcpy(port, colon + 1);
+	}
+	if (cli_connect(&c, name, 0))
+		return CLI_ERR;
+	if (ssh_host) {
+		if (asprintf(&sock, "%s/migrate-ssh-%d.sock", cli_runtime_dir(),
+			     (int)getpid()) < 0) {
+			cli_close(&c);
+			return CLI_ERR;
+		}
+		ssh = ssh_leg(sshcmd, ssh_host, newname, sock);
+		if (ssh < 0)
+			goto out;
+		snprintf(host, sizeof(host), "%s", sock);
+		strcpy(port, "0");
+	}
+	req = json_new(JSON_OBJ);
+	json_set(req, "host", json_str(host));
+	json_set(req, "port", json_str(port));
+	r = cli_request_wait(&c, "migrate", req, 600 * 1000);
+	if (sock)
+		unlink(sock);	/* connected to by now, or never */
+	if (!r) {
+		/* the monitor said why; ssh's own complaint went to stderr */
+		if (ssh > 0)
+			ssh_reap(ssh, 10);
+		goto out;
+	}
+	json_get_int(r, "rounds", &rounds);
+	json_get_int(r, "bytes", &bytes);
+	json_get_int(r, "pages", &pages);
+	json_get_int(r, "downtime_ms", &down);
+	json_get_int(r, "total_ms", &total);
+	json_free(r);
+	printf("VM '%s' migrated to %s: %lld rounds, %.1f MiB (%lld pages), "
+	       "downtime %lld ms, %lld ms in all\n", name, tcp ? tcp : ssh_host,
+	       (long long)rounds, bytes / 1048576.0, (long long)pages,
+	       (long long)down, (long long)total);
+	if (ssh > 0)
+		ssh_reap(ssh, 60);
+	cli_wait_gone(&c, 30);
+	rc = CLI_OK;
+out:
+	cli_close(&c);
+	free(sock);
+	return rc;
+}
+
+/* ---- receiving ---- */
+
+struct recv {
+	int fd, out;		/* the stream in, the verdict out */
+	const struct hxs_config *cfg;
+	struct { uint64_t gpa, size; uint8_t *mem; } reg[32];
+	unsigned int nreg;
+	struct { uint32_t type; void *body; uint64_t len; } rec[RECV_MAX_RECORDS];
+	unsigned int nrec;
+	uint64_t bytes;
+	bool answered;		/* the sender was told why already */
+};
+
+static int read_full(struct recv *s, void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n) {
+		ssize_t k = read(s->fd, b, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= k;
+		s->bytes += k;
+	}
+	return 0;
+}
+
+static int ram_apply(struct recv *s, const uint8_t *body, uint64_t len,
+		     char *why, size_t whylen)
+{
+	const struct hxs_ram *h = (const void *)body;
+	const struct hxs_page *tab = (const void *)(h + 1);
+	const uint8_t *data;
+	uint64_t left;
+	unsigned int g;
+
+	if (len < sizeof(*h) || !h->npages || h->npages > HXS_RAM_CHUNK ||
+	    h->gpa % HXS_PAGE || len < sizeof(*h) + h->npages * sizeof(*tab))
+		goto bad;
+	for (g = 0; g < s->nreg; g++)
+		if (h->gpa >= s->reg[g].gpa &&
+		    h->gpa + (uint64_t)h->npages * HXS_PAGE <= s->reg[g].gpa + s->reg[g].size)
+			break;
+	if (g == s->nreg)
+		goto bad;
+	data = (const uint8_t *)(tab + h->npages);
+	left = len - sizeof(*h) - h->npages * sizeof(*tab);
+	for (uint32_t i = 0; i < h->npages; i++) {
+		uint8_t *dst = s->reg[g].mem + (h->gpa - s->reg[g].gpa) + (uint64_t)i * HXS_PAGE;
+
+		if (tab[i].length > left)
+			goto bad;
+		if (tab[i].kind == HXS_PAGE_ZERO && !tab[i].length)
+			memset(dst, 0, HXS_PAGE);
+		else if (tab[i].kind == HXS_PAGE_RAW && tab[i].length == HXS_PAGE)
+			memcpy(dst, data, HXS_PAGE);
+		else if (tab[i].kind != HXS_PAGE_ZSTD ||
+			 hxs_decompress(data, tab[i].length, dst, HXS_PAGE))
+			goto bad;
+		data += tab[i].length;
+		left -= tab[i].length;
+	}
+	if (!left)
+		return 0;
+bad:
+	snprintf(why, whylen, "a RAM record is malformed");
+	return -1;
+}
+
+static void answer(int fd, const char *msg);
+
+/*
+ * The CPUID record comes right after CONFIG: the guest's features, which
+ * this host must all have.  The sender waits for "go" before it sends
+ * RAM, so a refusal leaves its VM as it was.
+ */
+static int cpu_check(struct recv *s, const void *body, uint64_t len,
+		     char *why, size_t whylen)
+{
+	char names[900], msg[1300];
+	int miss;
+
+	if (len != sizeof(struct hxen_cpuid_features)) {
+		snprintf(why, whylen, "a CPUID record of %llu bytes",
+			 (unsigned long long)len);
+		return -1;
+	}
+	miss = cli_cpuid_check(body, names, sizeof(names));
+	if (!miss) {
+		answer(s->out, "go\n");
+		return 0;
+	}
+	if (miss > 0)
+		snprintf(why, whylen, "destination lacks %s (the guest was shown "
+			 "them): migration refused", names);
+	else
+		snprintf(why, whylen, "%s", names);
+	snprintf(msg, sizeof(msg), "error: %s\n", why);
+	answer(s->out, msg);
+	s->answered = true;
+	return -1;
+}
+
+/* One stream from @fd into @s; 0 at END, -1 with @why. */
+static int receive(struct recv *s, char *why, size_t whylen)
+{
+	struct hxs_header h;
+
+	if (read_full(s, &h, sizeof(h)) || memcmp(h.magic, HXS_MAGIC, 8) ||
+	    h.version != HXS_VERSION ||
+	    h.crc != (uint32_t)crc32(0L, (void *)&h, offsetof(struct hxs_header, crc))) {
+		snprintf(why, whylen, "no hxen stream (or another version) arrived");
+		return -1;
+	}
+	for (;;) {
+		struct hxs_rec_hdr rh;
+		uint64_t padded;
+		uint8_t *body;
+
+		if (read_full(s, &rh, sizeof(rh))) {
+			snprintf(why, whylen, "the connection broke after %llu bytes",
+				 (unsigned long long)s->bytes);
+			return -1;
+		}
+		if (rh.hdr_crc != (uint32_t)crc32(0L, (void *)&rh,
+						  offsetof(struct hxs_rec_hdr, hdr_crc)) ||
+		    rh.length > HXS_MAX_RECORD || rh.version != 1) {
+			snprintf(why, whylen, "a damaged record header at byte %llu",
+				 (unsigned long long)s->bytes);
+			return -1;
+		}
+		padded = (rh.length + 7) & ~7ULL;
+		body = malloc(padded ? padded : 1);
+		if (!body || read_full(s, body, padded)) {
+			free(body);
+			snprintf(why, whylen, "the connection broke after %llu bytes",
+				 (unsigned long long)s->bytes);
+			return -1;
+		}
+		if (rh.body_crc != (uint32_t)crc32(0L, body, rh.length)) {
+			free(body);
+			snprintf(why, whylen, "a %s record arrived damaged",
+				 hxs_type_name(rh.type));
+			return -1;
+		}
+		if (rh.type == HXS_END) {
+			free(body);
+			return 0;
+		}
+		if (rh.type == HXS_CPUID && cpu_check(s, body, rh.length, why, whylen)) {
+			free(body);
+			return -1;
+		}
+		if (rh.type == HXS_RAM) {
+			int e = ram_apply(s, body, rh.length, why, whylen);
+
+			free(body);
+			if (e)
+				return -1;
+			continue;
+		}
+		if (rh.type == HXS_RAM_REGION) {
+			const struct hxs_ram_region *g = (const void *)body;
+
+			if (rh.length != sizeof(*g) || s->nreg == 32 || !g->size ||
+			    (g->gpa | g->size) % HXS_PAGE || g->size > (64ULL << 30) ||
+			    !(s->reg[s->nreg].mem = calloc(1, g->size))) {
+				free(body);
+				snprintf(why, whylen, "a bad RAM region");
+				return -1;
+			}
+			s->reg[s->nreg].gpa = g->gpa;
+			s->reg[s->nreg].size = g->size;
+			s->nreg++;
+		}
+		if (s->nrec == RECV_MAX_RECORDS) {
+			free(body);
+			snprintf(why, whylen, "too many records");
+			return -1;
+		}
+		s->rec[s->nrec].type = rh.type;
+		s->rec[s->nrec].body = body;
+		s->rec[s->nrec].len = rh.length;
+		s->nrec++;
+	}
+}
+
+/* The received VM as an ordinary save file (checked again by restore). */
+static int write_file(struct recv *s, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	struct hxs_writer w;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = hxs_writer_open(&w, fd);
+	for (unsigned int i = 0; !r && i < s->nrec; i++) {
+		const void *p = s->rec[i].body;
+		size_t len = s->rec[i].len;
+
+		r = hxs_write_rec(&w, s->rec[i].type, 1, &p, &len, 1);
+	}
+	for (unsigned int g = 0; !r && g < s->nreg; g++)
+		r = hxs_write_ram(&w, s->reg[g].gpa, s->reg[g].mem,
+				  s->reg[g].size / HXS_PAGE);
+	if (!r)
+		r = hxs_write_simple(&w, HXS_END, NULL, 0);
+	hxs_writer_close(&w);
+	if (close(fd) && !r)
+		r = -errno;
+	return r;
+}
+
+static void recv_free(struct recv *s)
+{
+	for (unsigned int i = 0; i < s->nrec; i++)
+		free(s->rec[i].body);
+	for (unsigned int g = 0; g < s->nreg; g++)
+		free(s->reg[g].mem);
+	free(s);
+}
+
+static void answer(int fd, const char *msg)
+{
+	if (write(fd, msg, strlen(msg)) < 0)
+		return;	/* the sender is gone: nothing to tell */
+}
+
+/*
+ * After a refusal: read what the sender still sends until it hangs up
+ * (it does once it read the reason), so that closing here with unread
+ * bytes does not reset the connection and lose the reason on its side.
+ */
+static void drain(int fd)
+{
+	char buf[4096];
+
+	for (int i = 0; i < 1000; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 10 * 1000) <= 0 || read(fd, buf, sizeof(buf)) <= 0)
+			return;
+	}
+}
+
+/* One connection on TCP @port (all addresses), or -1. */
+static int listen_accept(const char *port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	int lfd, fd, one = 1;
+	long p = strtol(port, NULL, 10);
+
+	if (p <= 0 || p > 65535) {
+		cli_usage_error("migrate-receive", "bad port '%s'", port);
+		return -2;
+	}
+	a.sin6_port = htons((uint16_t)p);
+	a.sin6_addr = in6addr_any;
+	lfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(lfd, (void *)&a, sizeof(a)) || listen(lfd, 1)) {
+		cli_err("migrate-receive: port %ld: %s", p, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		return -1;
+	}
+	printf("waiting for a VM on port %ld\n", p);
+	fflush(stdout);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		cli_err("migrate-receive: accept: %s", strerror(errno));
+	close(lfd);
+	return fd;
+}
+
+/*
+ * The stream on stdin, the verdict on stdout (under ssh): both move to
+ * private descriptors so that nothing else printed, and no monitor this
+ * starts, can write into or hold the channel; stdout becomes stderr.
+ */
+static int stdio_channel(int *in, int *out)
+{
+	int nul;
+
+	if (isatty(0))
+		return cli_usage_error("migrate-receive", "--listen PORT is needed "
+				       "(or the stream on stdin, as `hxen migrate NAME "
+				       "HOST` gives it over ssh)");
+	*in = fcntl(0, F_DUPFD_CLOEXEC, 3);
+	*out = fcntl(1, F_DUPFD_CLOEXEC, 3);
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (*in < 0 || *out < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(2, 1) < 0) {
+		cli_err("migrate-receive: standard input/output: %s", strerror(errno));
+		return CLI_ERR;
+	}
+	close(nul);
+	return CLI_OK;
+}
+
+int cli_migrate_receive(int argc, char **argv)
+{
+	const char *name = NULL, *port = NULL;
+	struct recv *s;
+	char why[1200], *path = NULL;
+	int in = -1, out = -1, rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
+			port = argv[++i];
+		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+			name = argv[++i];
+		else
+			return cli_usage_error("migrate-receive", "unknown argument '%s'",
+					       argv[i]);
+	}
+	if (!port && (rc = stdio_channel(&in, &out)) != CLI_OK)
+		return rc;
+	rc = CLI_ERR;
+	if (cli_runtime_dir_prepare())
+		return CLI_ERR;
+	/* a name taken here is refused before the sender sends anything */
+	if (name && !cli_name_free(name)) {
+		if (!port)
+			answer(out, "error: the VM's name is taken on the receiver\n");
+		return CLI_ERR;
+	}
+	if (port) {
+		in = listen_accept(port);
+		if (in < 0)
+			return in == -2 ? CLI_USAGE : CLI_ERR;
+		out = in;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return CLI_ERR;
+	s->fd = in;
+	s->out = out;
+	if (receive(s, why, sizeof(why))) {
+		cli_err("migrate-receive: %s; nothing was started", why);
+		if (!s->answered)
+			answer(s->out, "error: the stream was cut or damaged\n");
+		else
+			drain(s->fd);
+		goto out;
+	}
+	if (asprintf(&path, "%s/migrate-%d.save", cli_runtime_dir(), (int)getpid()) < 0) {
+		path = NULL;
+		goto out;
+	}
+	if (write_file(s, path)) {
+		cli_err("migrate-receive: cannot write %s: %s", path, strerror(errno));
+		answer(s->out, "error: the receiver cannot store the state\n");
+		goto out;
+	}
+	rc = cli_restore_file(path, name, false);
+	answer(s->out, rc == CLI_OK ? "ok\n" : "error: the VM did not start on the receiver\n");
+out:
+	if (path) {
+		unlink(path);
+		free(path);
+	}
+	close(s->fd);
+	if (s->out != s->fd)
+		close(s->out);
+	recv_free(s);
+	return rc;
+}
