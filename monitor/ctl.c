@@ -29,6 +29,8 @@
 
 #define CTL_MAX_CLIENTS	16
 #define CTL_MAX_LINE	4096
+/* a wake-pipe byte that is no signal number: rebuild the poll set */
+#define CTL_WAKE_POLL	0x7f
 
 struct ctl_client {
 	int fd;
@@ -509,6 +511,8 @@ static void on_signal(void)
 	char sig;
 
 	while (read(ctl.wake[0], &sig, 1) == 1) {
+		if (sig == CTL_WAKE_POLL)
+			continue;	/* the loop head rebuilds the poll set */
 		if (sig == 0) {
 			ctl.state = ST_RUNNING;
 			ctl.grace_deadline = 0;
@@ -542,8 +546,13 @@ static void *ctl_thread(void *arg)
 			if (!ctl.clients[i])
 				continue;
 			idx[n] = i;
-			pfd[n++] = (struct pollfd){ .fd = ctl.clients[i]->fd,
-						    .events = POLLIN };
+			pfd[n++] = (struct pollfd){
+				.fd = ctl.clients[i]->fd,
+				.events = POLLIN |
+					  (ctl.clients[i]->console &&
+					   ctl_console_queued(ctl.clients[i]->fd) ?
+					   POLLOUT : 0),
+			};
 		}
 		if (ctl.deadline)
 			next = ctl.deadline;
@@ -569,7 +578,11 @@ static void *ctl_thread(void *arg)
 			if (!pfd[k].revents)
 				continue;
 			if (idx[k] >= 0) {
-				if (ctl.clients[idx[k]])
+				struct ctl_client *c = ctl.clients[idx[k]];
+
+				if (c && c->console && (pfd[k].revents & POLLOUT))
+					ctl_console_flush(c->fd);
+				if (c && (pfd[k].revents & ~POLLOUT))
 					client_readable(idx[k]);
 			} else if (pfd[k].fd == ctl.wake[0]) {
 				on_signal();
@@ -579,6 +592,12 @@ static void *ctl_thread(void *arg)
 		}
 	}
 	return NULL;
+}
+
+/* From any thread: a console client's queue waits for POLLOUT. */
+void ctl_wake_poll(void)
+{
+	ctl_signal(CTL_WAKE_POLL);
 }
 
 /* Byte 0 on the wake pipe: the VM restarted (see ctl_vm_restarted). */

@@ -198,6 +198,9 @@ void ctl_register_command(struct ctl_command *c);
 int ctl_console_open_log(const char *path, char *err, size_t errlen);
 int ctl_console_attach(int fd);		/* replays history, then streams */
 void ctl_console_detach(int fd);
+bool ctl_console_queued(int fd);	/* output waits: poll for POLLOUT */
+void ctl_console_flush(int fd);		/* fd writable: send what waits */
+void ctl_wake_poll(void);		/* the control thread polls anew */
 void ctl_console_input(const void *buf, size_t len);
 const char *ctl_console_kind(void);
 void ctl_console_close(void);

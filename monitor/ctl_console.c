@@ -7,14 +7,21 @@
  * shows the recent past, as a terminal would).
  *
  * Guest output comes from vCPU or device threads: it must never block on
- * a client.  Sockets are written with MSG_DONTWAIT; bytes a slow client
- * cannot take are dropped for that client only (the log file and the
- * other clients still get them).
+ * a client.  Sockets are written with MSG_DONTWAIT; what a client cannot
+ * take at once waits in its own queue, which the control thread sends on
+ * when the socket is writable again (ctl_console_flush).  A unix socket
+ * refuses more after a few hundred small sends it has not delivered (each
+ * is an skb charged at its true size against SO_SNDBUF), so without the
+ * queue a client that was not scheduled for a moment lost lines of
+ * output.  Only a client more than CTL_CLIENT_QUEUE behind loses bytes,
+ * and it is told how many (the log file and the other clients still get
+ * them).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,12 +30,20 @@
 
 #define CTL_HISTORY	(16 * 1024)
 #define CTL_MAX_ATTACH	8
+#define CTL_CLIENT_QUEUE	(256 * 1024)
+
+struct con_client {
+	int fd;
+	char *q;		/* CTL_CLIENT_QUEUE bytes once needed */
+	size_t qlen;
+	unsigned long long dropped;	/* since the last notice */
+};
 
 static struct {
 	pthread_mutex_t lock;
 	char hist[CTL_HISTORY];
 	size_t hist_len, hist_head;	/* ring: head = oldest byte */
-	int clients[CTL_MAX_ATTACH];
+	struct con_client clients[CTL_MAX_ATTACH];
 	int nclients;
 	int log_fd;
 	/* input receivers: [0] the PV console hvc0, [1] the UART (or other) */
@@ -91,6 +106,44 @@ static void hist_add(const char *p, size_t n)
 	}
 }
 
+static void queue_add(struct con_client *cl, const char *p, size_t n)
+{
+	size_t take;
+
+	if (!cl->q)
+		cl->q = malloc(CTL_CLIENT_QUEUE);
+	take = cl->q ? CTL_CLIENT_QUEUE - cl->qlen : 0;
+	if (take > n)
+		take = n;
+	memcpy(cl->q + cl->qlen, p, take);
+	cl->qlen += take;
+	cl->dropped += n - take;
+}
+
+/* Without blocking; false if the peer is gone (the control thread sees it). */
+static bool client_send(struct con_client *cl, const char *p, size_t n)
+{
+	bool was_idle = !cl->qlen;
+
+	if (was_idle) {
+		ssize_t w = send(cl->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (w < 0 && errno != EAGAIN && errno != EINTR)
+			return false;
+		if (w > 0) {
+			p += w;
+			n -= w;
+		}
+	}
+	if (!n)
+		return true;
+	queue_add(cl, p, n);
+	/* the control thread polls for POLLOUT only where a queue waits */
+	if (was_idle)
+		ctl_wake_poll();
+	return true;
+}
+
 void ctl_console_output(const void *buf, size_t len)
 {
 	if (!len)
@@ -100,7 +153,55 @@ void ctl_console_output(const void *buf, size_t len)
 	if (con.log_fd >= 0)
 		write_all(con.log_fd, buf, len);
 	for (int i = 0; i < con.nclients; i++)
-		send(con.clients[i], buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		client_send(&con.clients[i], buf, len);
+	pthread_mutex_unlock(&con.lock);
+}
+
+static struct con_client *client_of(int fd)
+{
+	for (int i = 0; i < con.nclients; i++)
+		if (con.clients[i].fd == fd)
+			return &con.clients[i];
+	return NULL;
+}
+
+bool ctl_console_queued(int fd)
+{
+	struct con_client *cl;
+	bool q;
+
+	pthread_mutex_lock(&con.lock);
+	cl = client_of(fd);
+	q = cl && (cl->qlen || cl->dropped);
+	pthread_mutex_unlock(&con.lock);
+	return q;
+}
+
+/* Control thread, @fd writable: send what waits, then any loss notice. */
+void ctl_console_flush(int fd)
+{
+	struct con_client *cl;
+	ssize_t w;
+
+	pthread_mutex_lock(&con.lock);
+	cl = client_of(fd);
+	if (cl && cl->qlen) {
+		w = send(fd, cl->q, cl->qlen, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (w > 0) {
+			memmove(cl->q, cl->q + w, cl->qlen - w);
+			cl->qlen -= w;
+		}
+	}
+	if (cl && !cl->qlen && cl->dropped) {
+		char msg[120];
+		int n = snprintf(msg, sizeof(msg),
+				 "\r\n[hxen: %llu bytes of console output "
+				 "dropped: this client read too slowly]\r\n",
+				 cl->dropped);
+
+		cl->dropped = 0;
+		client_send(cl, msg, n);
+	}
 	pthread_mutex_unlock(&con.lock);
 }
 
@@ -182,9 +283,12 @@ int ctl_console_attach(int fd)
 	first = CTL_HISTORY - con.hist_head;
 	if (first > con.hist_len)
 		first = con.hist_len;
-	send(fd, con.hist + con.hist_head, first, MSG_NOSIGNAL);
-	send(fd, con.hist, con.hist_len - first, MSG_NOSIGNAL);
-	con.clients[con.nclients++] = fd;
+	con.clients[con.nclients] = (struct con_client){ .fd = fd };
+	client_send(&con.clients[con.nclients], con.hist + con.hist_head,
+		    first);
+	client_send(&con.clients[con.nclients], con.hist,
+		    con.hist_len - first);
+	con.nclients++;
 	pthread_mutex_unlock(&con.lock);
 	return 0;
 }
@@ -193,7 +297,8 @@ void ctl_console_detach(int fd)
 {
 	pthread_mutex_lock(&con.lock);
 	for (int i = 0; i < con.nclients; i++) {
-		if (con.clients[i] == fd) {
+		if (con.clients[i].fd == fd) {
+			free(con.clients[i].q);
 			con.clients[i] = con.clients[--con.nclients];
 			break;
 		}

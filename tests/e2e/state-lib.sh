@@ -116,10 +116,17 @@ st_runs_on() {
 	st_attach "$1"
 	st_cmd 'cat /tmp/count; sleep 1; cat /tmp/count' RUNS
 	[ "$(st_val RUNS)" -gt "$(st_line RUNS 1)" ] 2>/dev/null && return
-	st_cmd 'cut -d" " -f1 /proc/uptime; sleep 1; cut -d" " -f1 /proc/uptime; ps | grep -c sleep' WHY
-	grep '^@@WHY ' "$ST_ATT" | tr -d '\r' | sed 's/^/guest| /'
-	grep -i 'migrat\|warn\|error' "$HXEN_RUNTIME_DIR/$1.log" | tail -n 15 | sed 's/^/monitor| /'
+	st_why "$1"
 	fail "the source stopped counting after the $3 ($(st_line RUNS 1) $(st_val RUNS))"
+}
+
+# Why a guest's counting loop stopped: its clock, its tasks and what the
+# loop's shell waits in (its pid in /tmp/count.pid), the guest's
+# interrupt counts and kernel log, and the monitor's warnings.
+st_why() {
+	st_cmd 'cut -d" " -f1 /proc/uptime; sleep 1; cut -d" " -f1 /proc/uptime; ps -o pid,stat,comm 2>/dev/null || ps; p=$(cat /tmp/count.pid 2>/dev/null); [ -n "$p" ] && { grep -E "^(State|voluntary|nonvoluntary)" /proc/$p/status; echo wchan $(cat /proc/$p/wchan); cat /proc/$p/stack; for c in /proc/$p/task/*/children; do for k in $(cat $c); do echo child $k $(cat /proc/$k/comm) $(grep ^State /proc/$k/status) $(cat /proc/$k/wchan); cat /proc/$k/stack; done; done; }; grep -i -E "xen|timer|LOC|RES" /proc/interrupts; dmesg | tail -n 15' WHY 30
+	grep '^@@WHY ' "$ST_ATT" | tr -d '\r' | sed 's/^/guest| /'
+	grep -i 'migrat\|warn\|error\|pause\|resume' "$HXEN_RUNTIME_DIR/$1.log" | tail -n 15 | sed 's/^/monitor| /'
 }
 
 st_cleanup() {

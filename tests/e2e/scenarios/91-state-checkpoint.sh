@@ -16,7 +16,7 @@ sed -i 's/^memory = 256$//' /tmp/st91.cfg
 $H create -q /tmp/st91.cfg || fail "create failed"
 st_prompt st91
 st_attach st91
-st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & sleep 1; cat /tmp/count' C0
+st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & echo $! > /tmp/count.pid; sleep 1; cat /tmp/count' C0
 c0=$(st_val C0)
 out=$($H save -c st91 /tmp/st91.save) || fail "hxen save -c failed: $out"
 note "$out"
@@ -24,7 +24,10 @@ st_cmd 'cat /tmp/count; sleep 1; cat /tmp/count' C1
 c1=$(st_line C1 1)
 c2=$(st_val C1)
 note "the original after its checkpoint: count $c0 -> $c1 -> $c2"
-[ "$c2" -gt "$c1" ] 2>/dev/null && [ "$c1" -ge "$c0" ] || fail "the checkpointed VM stopped counting ($c0 $c1 $c2)"
+[ "$c2" -gt "$c1" ] 2>/dev/null && [ "$c1" -ge "$c0" ] || {
+	st_why st91
+	fail "the checkpointed VM stopped counting ($c0 $c1 $c2)"
+}
 $H list st91 | grep -q ' running ' || fail "st91 is not running after the checkpoint"
 st_detach
 $H destroy st91 || fail "destroy failed"
