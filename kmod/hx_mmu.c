@@ -300,9 +300,11 @@ static int map_huge(struct hx_vm *vm, unsigned long seq, unsigned long hva, u64 
 		    struct page *page, u32 prot, bool write)
 {
 	unsigned long off = (gpa & (HX_NPT_HUGE_SIZE - 1)) >> PAGE_SHIFT, pfn;
+	u32 retired;
 	int ret;
 
 	spin_lock(&vm->mmu_lock);
+	retired = vm->npt.nr_retired;
 	if (vm->mmu_inval || vm->mmu_seq != seq) {
 		ret = 0;
 	} else {
@@ -311,7 +313,20 @@ static int map_huge(struct hx_vm *vm, unsigned long seq, unsigned long hva, u64 
 		      hx_npt_map_huge(&vm->npt, gpa & ~(HX_NPT_HUGE_SIZE - 1),
 				      PFN_PHYS(pfn), prot) : -EEXIST;
 	}
+	retired = vm->npt.nr_retired != retired;
 	spin_unlock(&vm->mmu_lock);
+	/*
+	 * The leaf replaced a (present, empty) table entry, which a CPU may
+	 * still hold in its paging-structure caches: a walk through it finds
+	 * nothing and faults again, and nothing guarantees that the nested
+	 * fault itself drops it (Intel's SDM lists EPT violations among the
+	 * operations that invalidate cached mappings; AMD's APM says nothing
+	 * of the kind for #NPF).  Flush now, which frees the
+	 * table too, so no vCPU can loop on the stale walk.  Rare: only a
+	 * window refaulted after a zap gets here.
+	 */
+	if (retired)
+		hx_mmu_flush_all(vm);
 	return ret == -EINVAL ? -EEXIST : ret;
 }
 

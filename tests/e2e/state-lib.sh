@@ -116,7 +116,7 @@ st_runs_on() {
 	st_attach "$1"
 	st_cmd 'cat /tmp/count; sleep 1; cat /tmp/count' RUNS
 	[ "$(st_val RUNS)" -gt "$(st_line RUNS 1)" ] 2>/dev/null && return
-	st_why "$1"
+	st_why "$1" RUNS
 	fail "the source stopped counting after the $3 ($(st_line RUNS 1) $(st_val RUNS))"
 }
 
@@ -124,7 +124,12 @@ st_runs_on() {
 # loop's shell waits in (its pid in /tmp/count.pid), the guest's
 # interrupt counts and kernel log, and the monitor's warnings.
 st_why() {
-	st_cmd 'cut -d" " -f1 /proc/uptime; sleep 1; cut -d" " -f1 /proc/uptime; ps -o pid,stat,comm 2>/dev/null || ps; p=$(cat /tmp/count.pid 2>/dev/null); [ -n "$p" ] && { grep -E "^(State|voluntary|nonvoluntary)" /proc/$p/status; echo wchan $(cat /proc/$p/wchan); cat /proc/$p/stack; for c in /proc/$p/task/*/children; do for k in $(cat $c); do echo child $k $(cat /proc/$k/comm) $(grep ^State /proc/$k/status) $(cat /proc/$k/wchan); cat /proc/$k/stack; done; done; }; grep -i -E "xen|timer|LOC|RES" /proc/interrupts; dmesg | tail -n 15' WHY 30
+	# the answer as the console log has it and as the attached client got it
+	[ -n "$2" ] && {
+		grep -a "@@$2" "/tmp/$1.console" | tr -d '\r' | sed 's/^/console-log| /'
+		grep -a "@@$2" "$ST_ATT" | tr -d '\r' | sed 's/^/attached| /'
+	}
+	st_cmd 'cut -d" " -f1 /proc/uptime; cat /tmp/count; sleep 1; cut -d" " -f1 /proc/uptime; cat /tmp/count; ps -o pid,stat,comm 2>/dev/null || ps; p=$(cat /tmp/count.pid 2>/dev/null); [ -n "$p" ] && { grep -E "^(State|voluntary|nonvoluntary)" /proc/$p/status; echo wchan $(cat /proc/$p/wchan); cat /proc/$p/stack; for c in /proc/$p/task/*/children; do for k in $(cat $c); do echo child $k $(cat /proc/$k/comm) $(grep ^State /proc/$k/status) $(cat /proc/$k/wchan); cat /proc/$k/stack; done; done; }; grep -i -E "xen|timer|LOC|RES" /proc/interrupts; dmesg | tail -n 15' WHY 30
 	grep '^@@WHY ' "$ST_ATT" | tr -d '\r' | sed 's/^/guest| /'
 	grep -i 'migrat\|warn\|error\|pause\|resume' "$HXEN_RUNTIME_DIR/$1.log" | tail -n 15 | sed 's/^/monitor| /'
 }

@@ -21,7 +21,7 @@ st_attach st90
 st_cmd 'i=0; while [ ! -e /sys/block/xvda ] && [ $i -lt 30 ]; do sleep 1; i=$((i+1)); done; cat /sys/block/xvda/size' SIZE
 [ "$(st_val SIZE)" = 32768 ] || fail "xvda: $(st_val SIZE) sectors"
 # the counter: one step every 100 ms, in the background of hvc0's shell
-st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & dd if=/dev/urandom of=/tmp/f bs=1k count=512 2>/dev/null; sha256sum < /tmp/f' SUM
+st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & dd if=/dev/urandom of=/tmp/f bs=1k count=512 2>/dev/null; sha256sum < /tmp/f' SUM
 sum=$(st_val SUM)
 st_cmd 'dd if=/tmp/f of=/dev/xvda bs=64k oflag=direct conv=fsync 2>&1 | tail -n1; sleep 1; cat /tmp/count; cut -d" " -f1 /proc/uptime' PRE 60
 before=$(grep '^@@PRE ' "$ST_ATT" | tail -n2 | head -n1 | tr -d '\r' | cut -d' ' -f2)

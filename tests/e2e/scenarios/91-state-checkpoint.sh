@@ -16,7 +16,9 @@ sed -i 's/^memory = 256$//' /tmp/st91.cfg
 $H create -q /tmp/st91.cfg || fail "create failed"
 st_prompt st91
 st_attach st91
-st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & echo $! > /tmp/count.pid; sleep 1; cat /tmp/count' C0
+# The count is renamed into place: a cat right as the loop writes would
+# otherwise read an empty, just-truncated file (and print no line).
+st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & echo $! > /tmp/count.pid; sleep 1; cat /tmp/count' C0
 c0=$(st_val C0)
 out=$($H save -c st91 /tmp/st91.save) || fail "hxen save -c failed: $out"
 note "$out"
@@ -25,7 +27,7 @@ c1=$(st_line C1 1)
 c2=$(st_val C1)
 note "the original after its checkpoint: count $c0 -> $c1 -> $c2"
 [ "$c2" -gt "$c1" ] 2>/dev/null && [ "$c1" -ge "$c0" ] || {
-	st_why st91
+	st_why st91 C
 	fail "the checkpointed VM stopped counting ($c0 $c1 $c2)"
 }
 $H list st91 | grep -q ' running ' || fail "st91 is not running after the checkpoint"

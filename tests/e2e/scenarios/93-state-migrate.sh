@@ -23,7 +23,7 @@ $H create -q /tmp/st93.cfg || fail "create failed"
 st_prompt st93
 st_attach st93
 # a counter, a file, and 8 MiB rewritten over and over
-st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & echo $! > /tmp/count.pid; (k=0; while :; do dd if=/dev/urandom of=/tmp/churn bs=64k count=128 conv=notrunc 2>/dev/null; k=$((k+1)); echo $k > /tmp/churns; done) >/dev/null 2>&1 & dd if=/dev/urandom of=/tmp/f bs=1k count=256 2>/dev/null; sha256sum < /tmp/f' SUM
+st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & echo $! > /tmp/count.pid; (k=0; while :; do dd if=/dev/urandom of=/tmp/churn bs=64k count=128 conv=notrunc 2>/dev/null; k=$((k+1)); echo $k > /tmp/churns; done) >/dev/null 2>&1 & dd if=/dev/urandom of=/tmp/f bs=1k count=256 2>/dev/null; sha256sum < /tmp/f' SUM
 sum=$(st_val SUM)
 st_detach
 

@@ -36,7 +36,7 @@ st_attach st94
 fl=$(guest_flags FL1)
 note "guest flags with cpuid=\"host,sse3=0\": $fl"
 [ "$fl" = "pni=no cx16=yes lahf_lm=yes sse2=yes " ] || fail "the guest sees: $fl"
-st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & sleep 1; cat /tmp/count' C0
+st_cmd '(n=0; while :; do n=$((n+1)); echo $n > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done) >/dev/null 2>&1 & sleep 1; cat /tmp/count' C0
 before=$(st_val C0)
 st_detach
 out=$($H save st94 /tmp/st94.save) || fail "hxen save failed: $out"
