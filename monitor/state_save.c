@@ -75,6 +75,11 @@ static int fail(char *err, size_t errlen, int e, const char *what)
 	return e;
 }
 
+static bool restore_arg(const char *a)
+{
+	return !strcmp(a, "--restore") || !strcmp(a, "--incoming");
+}
+
 static int save_config(struct hxs_writer *w, struct mon_vm *vm)
 {
 	struct hxs_config c = {
@@ -87,8 +92,8 @@ static int save_config(struct hxs_writer *w, struct mon_vm *vm)
 	int r;
 
 	for (int i = 0; i < st_self.argc && c.argc < HXS_MAX_ARGS; i++) {
-		/* a restored VM's --restore is not part of its config */
-		if (!strcmp(st_self.argv[i], "--restore")) {
+		/* how a restored or migrated VM started is not its config */
+		if (restore_arg(st_self.argv[i])) {
 			i++;
 			continue;
 		}
@@ -96,7 +101,7 @@ static int save_config(struct hxs_writer *w, struct mon_vm *vm)
 	}
 	hxs_put(&b, &c, sizeof(c));
 	for (int i = 0; i < st_self.argc; i++) {
-		if (!strcmp(st_self.argv[i], "--restore")) {
+		if (restore_arg(st_self.argv[i])) {
 			i++;
 			continue;
 		}
