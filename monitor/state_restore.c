@@ -9,9 +9,9 @@
  *                (monitor/stream.c), and that its RAM layout and vCPU
  *                count are this VM's
  *   IMAGE hook   guest RAM back to zeros (the boot loader's image is not
- *                the VM's), then one pass over the stream checks every
- *                record, RAM data included, and loads the RAM pages as it
- *                checks them: nothing is created (no /dev/hxen yet)
+ *                the VM's), then one pass over the RAM data (on several
+ *                threads, hxs_load_ram) checks it and loads the pages as
+ *                it checks them: nothing is created (no /dev/hxen yet)
  *                before this passes
  *   VM hook      the special pages, vCPUs, TSC, the module's Xen state,
  *                the grant table, xenstore, then the devices reconnect
@@ -161,9 +161,6 @@ static uint8_t *page_dst(void *opaque, uint64_t gpa)
 /* IMAGE phase: after the boot loader, before /dev/hxen is opened. */
 static int load(struct mon_vm *vm, char *err, size_t errlen)
 {
-	struct hxs_parse_opts o = {
-		.mode = HXS_PARSE_FULL, .page_dst = page_dst, .opaque = vm,
-	};
 	char why[300];
 	double t0 = state_now_ms();
 
@@ -177,9 +174,8 @@ static int load(struct mon_vm *vm, char *err, size_t errlen)
 		return refuse(err, errlen, "guest RAM could not be cleared");
 	if (rs.incoming)
 		return 0;
-	hxs_file_free(&rs.f);
-	rs.looked = false;
-	if (hxs_parse_opts(rs.buf, rs.len, &rs.f, &o, why, sizeof(why)))
+	/* with the light look: a full check, RAM loaded on several threads */
+	if (hxs_load_ram(&rs.f, page_dst, vm, why, sizeof(why)))
 		return refuse(err, errlen, why);
 	rs.parsed = true;
 	mon_dbg("%s checked and its RAM loaded in %.0f ms", rs.what,

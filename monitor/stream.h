@@ -178,6 +178,17 @@ struct hxs_parse_opts {
 int hxs_parse_opts(const void *buf, size_t len, struct hxs_file *f,
 		   const struct hxs_parse_opts *o, char *err, size_t errlen);
 void hxs_file_free(struct hxs_file *f);
+/*
+ * The rest of the check of a stream hxs_parse_opts(HXS_PARSE_LIGHT)
+ * accepted, so that the two make a full one: each RAM record's body CRC
+ * and zstd frames, each page decompressed or copied into page_dst(@opaque,
+ * gpa) (memory that holds zeros already; NULL: only checked), on several
+ * threads (monitor/stream_ram.c).  0, or -EINVAL with the first bad record
+ * and the reason in @err.
+ */
+int hxs_load_ram(const struct hxs_file *f,
+		 uint8_t *(*page_dst)(void *opaque, uint64_t gpa), void *opaque,
+		 char *err, size_t errlen);
 const char *hxs_type_name(uint32_t type);
 /* Decompress/copy page @i of RAM record @r (checked by hxs_parse). */
 int hxs_ram_page(const struct hxs_rec *r, uint32_t i, void *out);

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,7 +25,7 @@
 
 #include "monitor/stream.h"
 
-#define RAM_LEVEL	(-1)
+#define RAM_LEVEL	(-20)
 #define RAM_THREADS	4	/* at most, the caller's own included */
 #define RAM_BATCH	8	/* chunks in flight */
 #define RAM_REC_MAX	(sizeof(struct hxs_rec_hdr) + sizeof(struct hxs_ram) + \
@@ -275,4 +276,115 @@ int hxs_write_ram(struct hxs_writer *w, uint64_t gpa, const uint8_t *host,
 	r = hxs_write_ram_runs(w, runs, n);
 	free(runs);
 	return r;
+}
+
+/* ---- reading: the RAM data of a stream, on several threads ---- */
+
+struct ram_load {
+	const struct hxs_file *f;
+	uint8_t *(*page_dst)(void *opaque, uint64_t gpa);
+	void *opaque;
+	unsigned int next;	/* record index, taken under @lock */
+	unsigned int bad;	/* lowest failed record index, or f->n */
+	const char *why;
+	uint32_t bad_page;
+	pthread_mutex_t lock;
+};
+
+/* One RAM record: body CRC, every page into its place.  NULL or why not. */
+static const char *load_rec(struct ram_load *l, const struct hxs_rec *r,
+			    uint8_t *scratch, uint32_t *page)
+{
+	const struct hxs_ram *h = (const void *)r->body;
+	const struct hxs_page *tab = (const void *)(h + 1);
+	const uint8_t *data = (const uint8_t *)(tab + h->npages);
+	struct hxs_rec_hdr rh;
+
+	*page = UINT32_MAX;	/* the record, not one of its pages */
+	memcpy(&rh, l->f->base + r->offset, sizeof(rh));
+	if (rh.body_crc != (uint32_t)crc32(0L, r->body, r->length))
+		return "body CRC mismatch (the file is damaged)";
+	/* the page table was checked (HXS_PARSE_LIGHT): lengths fit */
+	for (uint32_t i = 0; i < h->npages; i++) {
+		uint8_t *dst = l->page_dst ?
+			       l->page_dst(l->opaque, h->gpa + (uint64_t)i * HXS_PAGE) :
+			       NULL;
+
+		if (tab[i].kind == HXS_PAGE_RAW && dst) {
+			memcpy(dst, data, HXS_PAGE);
+		} else if (tab[i].kind == HXS_PAGE_ZSTD &&
+			   hxs_decompress(data, tab[i].length, dst ? dst : scratch,
+					  HXS_PAGE)) {
+			*page = i;
+			return "not one zstd frame of a 4096-byte page";
+		}
+		data += tab[i].length;
+	}
+	return NULL;
+}
+
+static void *load_worker(void *arg)
+{
+	struct ram_load *l = arg;
+	uint8_t *scratch = malloc(HXS_PAGE);
+
+	pthread_mutex_lock(&l->lock);
+	while (scratch && l->next < l->f->n && l->next < l->bad) {
+		unsigned int i = l->next++;
+		const struct hxs_rec *r = &l->f->recs[i];
+		const char *why = NULL;
+		uint32_t page = 0;
+
+		if (r->type != HXS_RAM)
+			continue;
+		pthread_mutex_unlock(&l->lock);
+		why = load_rec(l, r, scratch, &page);
+		pthread_mutex_lock(&l->lock);
+		if (why && i < l->bad) {
+			l->bad = i;
+			l->why = why;
+			l->bad_page = page;
+		}
+	}
+	if (!scratch && l->bad == l->f->n) {
+		l->bad = 0;
+		l->why = NULL;	/* out of memory */
+	}
+	pthread_mutex_unlock(&l->lock);
+	free(scratch);
+	return NULL;
+}
+
+int hxs_load_ram(const struct hxs_file *f,
+		 uint8_t *(*page_dst)(void *opaque, uint64_t gpa), void *opaque,
+		 char *err, size_t errlen)
+{
+	struct ram_load l = {
+		.f = f, .page_dst = page_dst, .opaque = opaque, .bad = f->n,
+	};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int nth = cpus < 1 ? 1 : cpus > RAM_THREADS ? RAM_THREADS : cpus;
+	pthread_t th[RAM_THREADS];
+	unsigned int started = 0;
+
+	pthread_mutex_init(&l.lock, NULL);
+	while (started + 1 < nth &&
+	       !pthread_create(&th[started], NULL, load_worker, &l))
+		started++;
+	load_worker(&l);
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&l.lock);
+	if (l.bad == f->n)
+		return 0;
+	if (!l.why)
+		snprintf(err, errlen, "out of memory");
+	else if (l.bad_page == UINT32_MAX)
+		snprintf(err, errlen, "record %u (RAM at offset %#llx): %s", l.bad,
+			 (unsigned long long)f->recs[l.bad].offset, l.why);
+	else
+		snprintf(err, errlen, "record %u (RAM at offset %#llx): page %u: %s",
+			 l.bad, (unsigned long long)f->recs[l.bad].offset,
+			 l.bad_page, l.why);
+	return -EINVAL;
 }

@@ -14,13 +14,15 @@
  * port would let any local process feed the remote receiver).
  *
  * The receiver takes one stream (docs/migration-stream.md) from one
- * connection: it checks every record as it arrives and keeps guest RAM in
- * its own memory (a page sent in several rounds: the last copy wins), and
- * only after END does it write a save file, check it whole, and start the
- * VM from it (hxen restore).  The sender's monitor stops its VM when the
- * receiver answers "ok".  A connection that breaks, or anything refused,
- * leaves nothing behind on the receiving side (no VM, no file), and the
- * sender's VM runs on.
+ * connection.  It reads the head (header, CONFIG, CPUID), checks the CPU,
+ * and starts a monitor with the saved command line and --incoming: the
+ * monitor reads the rest itself (monitor/state_incoming.c), RAM straight
+ * into its VM while the source still runs, and tells this process when
+ * the vCPUs run; this answers "go" once that monitor exists and "ok" once
+ * it runs, and the sender's monitor stops its VM on "ok".  Until then the
+ * monitor dies with this process (PR_SET_PDEATHSIG): a connection that
+ * breaks, anything refused, or this receiver killed leaves nothing behind
+ * on the receiving side, and the sender's VM runs on.
  */
 #include <errno.h>
 #include <fcntl.h>

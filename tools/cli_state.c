@@ -3,10 +3,11 @@
  * hxen save [-c] NAME FILE and hxen restore FILE [--name NEW], with xl's
  * names and behaviour: save stops the VM after writing its state (-c:
  * a checkpoint, the VM goes on), restore starts it again where it was.
- * restore checks the whole file (monitor/stream.c) before it starts
- * anything, so a damaged or foreign file is refused with the record and
- * the reason, and the monitor checks it once more before it creates the
- * VM.  The stream carries the monitor's command line (CONFIG record).
+ * restore checks all of the file but the RAM data (monitor/stream.c)
+ * before it starts anything, so a damaged or foreign file is mostly
+ * refused here with the record and the reason; the monitor checks all of
+ * it, RAM data included, in the one pass that loads it, before it creates
+ * the VM.  The stream carries the monitor's command line (CONFIG record).
  */
 #include <errno.h>
 #include <limits.h>

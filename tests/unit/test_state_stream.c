@@ -111,6 +111,62 @@ static void test_roundtrip(void)
 	free(buf);
 }
 
+static uint8_t *into_buf(void *opaque, uint64_t gpa)
+{
+	return (uint8_t *)opaque + gpa;
+}
+
+/*
+ * A light look and hxs_load_ram() make a full check: RAM damage passes
+ * the first and not the second; the pages load where they belong.  The
+ * head of a stream is its CONFIG, CPUID and RAM_REGION records.
+ */
+static void test_light_and_load(void)
+{
+	const struct hxs_parse_opts light = { .mode = HXS_PARSE_LIGHT };
+	const struct hxs_parse_opts head = { .mode = HXS_PARSE_HEAD };
+	size_t len;
+	uint8_t *buf = make_stream(&len), *ram = calloc(NPAGES, HXS_PAGE);
+	struct hxs_file f;
+	char err[300];
+	unsigned int bad = 0;
+
+	CU_ASSERT_FATAL(ram != NULL);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(buf, len, &f, &light, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hxs_load_ram(&f, into_buf, ram, err, sizeof(err)), 0);
+	for (unsigned int i = 0; i < NPAGES; i++)
+		for (unsigned int k = 0; k < HXS_PAGE; k += 997) {
+			uint8_t want = i % 3 == 0 ? 0 : i % 3 == 1 ? 'a' + k % 7 :
+				       (uint8_t)(k * 2654435761u >> 13);
+
+			bad += ram[(size_t)i * HXS_PAGE + k] != want;
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* the last byte of the last RAM record's data */
+	for (unsigned int i = f.n; i--; )
+		if (f.recs[i].type == HXS_RAM) {
+			buf[f.recs[i].body - buf + f.recs[i].length - 1] ^= 0x40;
+			break;
+		}
+	hxs_file_free(&f);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(buf, len, &f, &light, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hxs_load_ram(&f, NULL, NULL, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "(RAM at offset"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "body CRC mismatch"));
+	hxs_file_free(&f);
+	CU_ASSERT_EQUAL(hxs_parse(buf, len, &f, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(buf, 600, &f, &head, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(f.n, 3);
+	CU_ASSERT_PTR_NOT_NULL(f.cpuid);
+	CU_ASSERT_STRING_EQUAL(f.argv[0], "hxen-monitor");
+	hxs_file_free(&f);
+	free(ram);
+	free(buf);
+}
+
 /* A CPUID record the module could not have written is refused. */
 static void test_bad_cpuid(void)
 {
@@ -204,6 +260,7 @@ static void test_xs_blob(void)
 static const CU_TestInfo state_stream_tests[] = {
 	{ "CPUID record checked", test_bad_cpuid },
 	{ "writer and reader agree", test_roundtrip },
+	{ "light look, then RAM loaded and checked", test_light_and_load },
 	{ "bit flips and truncations are refused", test_flips_and_cuts },
 	{ "xenstore layout check", test_xs_blob },
 	CU_TEST_INFO_NULL,
