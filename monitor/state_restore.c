@@ -45,6 +45,7 @@ static struct {
 	bool looked;		/* @f: all but RAM data checked */
 	bool parsed;		/* @f: all checked */
 	bool incoming;
+	bool mapped;		/* @buf: the file mapped, not a copy */
 } rs;
 
 static int set_restore(struct mon_config *cfg, const char *arg, char *err,
@@ -91,8 +92,11 @@ static int check_layout(struct mon_vm *vm, char *err, size_t errlen)
 		o.mode = HXS_PARSE_HEAD;
 		if (state_incoming_head(&rs.buf, &rs.len, why, sizeof(why)))
 			return refuse(err, errlen, why);
-	} else if (hxs_read_file(rs.path, &rs.buf, &rs.len, why, sizeof(why))) {
+	} else if (hxs_map_file(rs.path, true, &rs.buf, &rs.len, why,
+				sizeof(why))) {
 		return refuse(err, errlen, why);
+	} else {
+		rs.mapped = true;
 	}
 	if (hxs_parse_opts(rs.buf, rs.len, &rs.f, &o, why, sizeof(why)))
 		return refuse(err, errlen, why);
@@ -130,9 +134,12 @@ static int check_layout(struct mon_vm *vm, char *err, size_t errlen)
 static void free_file(struct mon_vm *vm)
 {
 	hxs_file_free(&rs.f);
-	free(rs.buf);
+	if (rs.mapped)
+		hxs_unmap_file(rs.buf, rs.len);
+	else
+		free(rs.buf);
 	rs.buf = NULL;
-	rs.looked = rs.parsed = false;
+	rs.mapped = rs.looked = rs.parsed = false;
 	if (rs.incoming)
 		state_incoming_free();
 }

@@ -255,6 +255,28 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * Save files hold RAM pages raw (stream.h: the fast choice where the
+ * file is memory or a fast disk); HXEN_SAVE_ZSTD=LEVEL in the monitor's
+ * environment compresses them (smaller files on slow disks).
+ */
+static int save_level(void)
+{
+	const char *e = getenv("HXEN_SAVE_ZSTD");
+	char *end;
+	long v;
+
+	if (!e || !*e)
+		return HXS_ZSTD_RAW;
+	v = strtol(e, &end, 10);
+	if (*end || v < -100 || v > 19) {
+		mon_warn("HXEN_SAVE_ZSTD=%s: not a zstd level (-100..19); the "
+			 "pages are saved raw", e);
+		return HXS_ZSTD_RAW;
+	}
+	return (int)v;
+}
+
 int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 		   char *err, size_t errlen)
 {
@@ -271,6 +293,7 @@ int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 		return fail(err, errlen, r, "quiescing the backends");
 	xs = pvh_xs_lock();
 	r = hxs_writer_open(&w, fd);
+	w.zlevel = save_level();
 	if (!r)
 		r = state_write_head(&w, vm);
 	if (!r)

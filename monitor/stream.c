@@ -82,6 +82,7 @@ int hxs_writer_open(struct hxs_writer *w, int fd)
 
 	memset(w, 0, sizeof(*w));
 	w->fd = fd;
+	w->zlevel = HXS_ZSTD_DEFAULT;
 	w->zctx = ZSTD_createCCtx();
 	if (!w->zctx) {
 		hxs_writer_close(w);
@@ -648,42 +649,8 @@ static int open_file(const char *path, struct stat *st, char *err,
 	return fd;
 }
 
-int hxs_read_file(const char *path, void **buf, size_t *len, char *err,
-		  size_t errlen)
-{
-	struct stat st;
-	int fd = open_file(path, &st, err, errlen);
-	size_t got = 0;
-	uint8_t *b;
-
-	if (fd < 0)
-		return fd;
-	b = malloc(st.st_size ? st.st_size : 1);
-	if (!b) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, st.st_size - got);
-
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: %s", path,
-				 n < 0 ? strerror(errno) : "file shrank");
-			free(b);
-			close(fd);
-			return -EIO;
-		}
-		got += n;
-	}
-	close(fd);
-	*buf = b;
-	*len = got;
-	return 0;
-}
-
-int hxs_map_file(const char *path, void **buf, size_t *len, char *err,
-		 size_t errlen)
+int hxs_map_file(const char *path, bool populate, void **buf, size_t *len,
+		 char *err, size_t errlen)
 {
 	struct stat st;
 	int fd = open_file(path, &st, err, errlen);
@@ -697,8 +664,9 @@ int hxs_map_file(const char *path, void **buf, size_t *len, char *err,
 		*len = 0;
 		return 0;
 	}
-	/* not populated: a light look touches only the record headers */
-	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* a light look touches only the record headers; a load all of it */
+	p = mmap(NULL, st.st_size, PROT_READ,
+		 MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

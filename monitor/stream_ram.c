@@ -9,10 +9,8 @@
  * takes jobs too, then writes the records in order, so the stream is the
  * same byte for byte whatever the number of threads.
  *
- * zstd's fastest levels: most of a guest's non-zero RAM is either
- * incompressible (page cache of compressed or random data) or compresses
- * very well (zeroed tails, text), and a negative level tells both apart
- * several times faster than level 1 while zero pages need no zstd at all.
+ * The level is the writer's (stream.h: raw for save files, a fast zstd
+ * level for migration); zero pages need no zstd at all.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -25,7 +23,6 @@
 
 #include "monitor/stream.h"
 
-#define RAM_LEVEL	(-20)
 #define RAM_THREADS	4	/* at most, the caller's own included */
 #define RAM_BATCH	8	/* chunks in flight */
 #define RAM_REC_MAX	(sizeof(struct hxs_rec_hdr) + sizeof(struct hxs_ram) + \
@@ -54,6 +51,7 @@ struct hxs_ram_pool {
 	/* job n is in slot n % RAM_BATCH; taken in order */
 	struct ram_job jobs[RAM_BATCH];
 	uint64_t posted, next;
+	int level;		/* the writer's zlevel, for this call */
 	bool stop;
 };
 
@@ -68,7 +66,7 @@ static bool page_is_zero(const uint8_t *p)
 }
 
 /* One chunk into one whole record (header, body, padding). */
-static void run_job(struct ram_job *j, ZSTD_CCtx *z)
+static void run_job(struct ram_job *j, ZSTD_CCtx *z, int level)
 {
 	static const uint8_t zeros[8];
 	struct hxs_rec_hdr *rh = (void *)j->out;
@@ -91,9 +89,10 @@ static void run_job(struct ram_job *j, ZSTD_CCtx *z)
 			j->zero++;
 			continue;
 		}
-		c = ZSTD_compressCCtx(z, data + used, HXS_PAGE - 1, pg, HXS_PAGE,
-				      RAM_LEVEL);
-		if (!ZSTD_isError(c) && c < HXS_PAGE) {
+		c = level == HXS_ZSTD_RAW ? 0 :
+		    ZSTD_compressCCtx(z, data + used, HXS_PAGE - 1, pg, HXS_PAGE,
+				      level);
+		if (c && !ZSTD_isError(c) && c < HXS_PAGE) {
 			tab[i] = (struct hxs_page){ HXS_PAGE_ZSTD, (uint32_t)c };
 		} else {
 			memcpy(data + used, pg, HXS_PAGE);
@@ -119,7 +118,7 @@ static void take_one(struct hxs_ram_pool *p, ZSTD_CCtx *z)
 	struct ram_job *j = &p->jobs[p->next++ % RAM_BATCH];
 
 	pthread_mutex_unlock(&p->lock);
-	run_job(j, z);
+	run_job(j, z, p->level);
 	pthread_mutex_lock(&p->lock);
 	j->done = true;
 	pthread_cond_broadcast(&p->done);
@@ -204,6 +203,7 @@ int hxs_write_ram_runs(struct hxs_writer *w, const struct hxs_ram_run *runs,
 	p = w->pool;
 	pthread_mutex_lock(&p->lock);
 	p->posted = p->next = 0;
+	p->level = w->zlevel;
 	while (written < n && !w->err) {
 		struct ram_job *j;
 

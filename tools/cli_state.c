@@ -188,7 +188,7 @@ int cli_restore_file(const char *file, const char *name, bool paused)
 	size_t len;
 	int rc;
 
-	if (hxs_map_file(file, &buf, &len, err, sizeof(err))) {
+	if (hxs_map_file(file, false, &buf, &len, err, sizeof(err))) {
 		cli_err("restore: %s", err);
 		return CLI_ERR;
 	}
