@@ -301,6 +301,8 @@ int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 	for (unsigned int i = 0; !r && i < vm->mem.n; i++) {
 		const struct mon_mem_region *g = &vm->mem.r[i];
 
+		/* nothing writes guest RAM now; the special pages: copied */
+		w.inplace = g->type == MON_MEM_RAM;
 		if (g->host)
 			r = hxs_write_ram(&w, g->gpa, g->host,
 					  g->size / HXS_PAGE);

@@ -12,12 +12,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -74,6 +76,31 @@ static int write_all(struct hxs_writer *w, const void *p, size_t len)
 int hxs_write_bytes(struct hxs_writer *w, const void *p, size_t len)
 {
 	return write_all(w, p, len);
+}
+
+int hxs_write_iov(struct hxs_writer *w, struct iovec *iov, int n)
+{
+	while (n && !w->err) {
+		ssize_t k = writev(w->fd, iov, n > IOV_MAX ? IOV_MAX : n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->err = k < 0 ? -errno : -EIO;
+			break;
+		}
+		w->bytes += k;
+		while (n && (size_t)k >= iov->iov_len) {
+			k -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (uint8_t *)iov->iov_base + k;
+			iov->iov_len -= k;
+		}
+	}
+	return w->err;
 }
 
 int hxs_writer_open(struct hxs_writer *w, int fd)

@@ -223,6 +223,12 @@ struct hxs_writer {
 	uint64_t ram_sent;	/* pages in the RAM records written */
 	int err;		/* first -errno, sticky */
 	int zlevel;		/* RAM pages: zstd level, 0 raw (HXS_ZSTD_*) */
+	/*
+	 * Raw pages are written straight from guest RAM (no copy): only for
+	 * RAM that nothing writes while the writer runs (a save: vCPUs
+	 * parked, backends quiesced), or the record's CRC would not match.
+	 */
+	bool inplace;
 	void *zctx;		/* ZSTD_CCtx */
 	struct hxs_ram_pool *pool;	/* RAM records' threads (stream_ram.c) */
 };
@@ -234,8 +240,10 @@ int hxs_write_rec(struct hxs_writer *w, uint32_t type, uint32_t version,
 		  const void *const *parts, const size_t *lens, unsigned int n);
 int hxs_write_simple(struct hxs_writer *w, uint32_t type, const void *p,
 		     size_t len);
-/* Raw bytes (a record built elsewhere). */
+/* Raw bytes (a record built elsewhere); the same from @n pieces. */
 int hxs_write_bytes(struct hxs_writer *w, const void *p, size_t len);
+struct iovec;
+int hxs_write_iov(struct hxs_writer *w, struct iovec *iov, int n);
 /*
  * RAM records (monitor/stream_ram.c: built on several threads, written in
  * order).  A run is 1..HXS_RAM_CHUNK pages, one record; @elide: none if

@@ -22,6 +22,8 @@ static struct hxen_cpuid_features stream_cpuid = {
 	.version = HXEN_STATE_VERSION, .word = { 0x2001, 0x078bfbff }, .xcr0 = 3,
 };
 
+static bool stream_raw;	/* raw pages written in place, as a save does */
+
 static uint8_t *make_stream(size_t *len)
 {
 	static uint8_t ram[NPAGES * HXS_PAGE];
@@ -48,6 +50,10 @@ static uint8_t *make_stream(size_t *len)
 							(uint8_t)(k * 2654435761u >> 13);
 	v.state.version = HXEN_STATE_VERSION;
 	CU_ASSERT_EQUAL_FATAL(hxs_writer_open(&w, fd), 0);
+	if (stream_raw) {
+		w.zlevel = HXS_ZSTD_RAW;
+		w.inplace = true;
+	}
 	parts[0] = &cfg;
 	lens[0] = sizeof(cfg);
 	parts[1] = "hxen-monitor\0--name\0x";
@@ -162,6 +168,22 @@ static void test_light_and_load(void)
 	CU_ASSERT_EQUAL(f.n, 3);
 	CU_ASSERT_PTR_NOT_NULL(f.cpuid);
 	CU_ASSERT_STRING_EQUAL(f.argv[0], "hxen-monitor");
+	hxs_file_free(&f);
+	free(buf);
+	/* raw pages from guest RAM in place: the same pages, a full check */
+	stream_raw = true;
+	buf = make_stream(&len);
+	stream_raw = false;
+	CU_ASSERT(len > NPAGES * HXS_PAGE / 2);
+	memset(ram, 0, (size_t)NPAGES * HXS_PAGE);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse(buf, len, &f, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hxs_load_ram(&f, into_buf, ram, err, sizeof(err)), 0);
+	bad = 0;
+	for (unsigned int i = 0; i < NPAGES; i++)
+		bad += ram[(size_t)i * HXS_PAGE + 5] !=
+		       (i % 3 == 0 ? 0 : i % 3 == 1 ? 'a' + 5 % 7 :
+			(uint8_t)(5 * 2654435761u >> 13));
+	CU_ASSERT_EQUAL(bad, 0);
 	hxs_file_free(&f);
 	free(ram);
 	free(buf);
