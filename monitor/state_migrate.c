@@ -265,13 +265,55 @@ static int send_marked(struct mig *m)
  * hold for writing and the special pages (xenstore and console rings);
  * the number of dirty pages.
  */
+/*
+ * The pages the module itself writes while the guest cannot (vCPUs
+ * parked): shared_info (event pending bits, time), each vcpu_info
+ * (upcall_pending, time) and the time areas.  Those writes go through
+ * the module's own mapping, which no dirty log sees, and a timer that
+ * fires during the stop sets a pending bit there: sent whole at the
+ * stop-and-copy, read after the timer state (state_write_machine), so
+ * a timer that fires in between is at worst one spurious event there.
+ */
+static int note_xen_pages(struct mig *m)
+{
+	struct hxen_xen_state *xs = calloc(1, sizeof(*xs));
+	struct hxen_xen_state_io io = { (uintptr_t)xs, sizeof(*xs), 0 };
+	struct mon_mem *mem = &m->vm->mem;
+	int r = 0;
+
+	if (!xs)
+		return -ENOMEM;
+	if (ioctl(m->vm->hvm.fd, HXEN_XEN_GET_STATE, &io) < 0)
+		r = errno == ENXIO || errno == ENOTTY ? 0 : -errno;	/* no Xen layer */
+	else if (xs->shinfo_gfn != HXEN_XEN_NO_GFN)
+		mon_mem_note_held(mem, xs->shinfo_gfn << 12);
+	free(xs);
+	for (unsigned int i = 0; !r && i < m->vm->nr_vcpus; i++) {
+		struct hxen_xen_vcpu_state st;
+
+		if (ioctl(m->vm->vcpus[i].hv.fd, HXEN_XEN_GET_VCPU_STATE, &st) < 0)
+			continue;	/* a vCPU without a Xen side */
+		if (st.vcpu_info_gpa != HXEN_XEN_NO_GFN)
+			mon_mem_note_held(mem, st.vcpu_info_gpa & ~4095ULL);
+		if (st.time_area_gpa != HXEN_XEN_NO_GFN) {
+			/* 32 bytes, which may straddle two pages */
+			mon_mem_note_held(mem, st.time_area_gpa & ~4095ULL);
+			mon_mem_note_held(mem, (st.time_area_gpa + 31) & ~4095ULL);
+		}
+	}
+	return r;
+}
+
 static int64_t fetch_dirty(struct mig *m, bool last)
 {
 	struct mon_mem *mem = &m->vm->mem;
 	int64_t total = 0;
 
-	if (last)
+	if (last) {
 		pvh_note_held_grants();
+		if (note_xen_pages(m) < 0)
+			return -EIO;
+	}
 	for (unsigned int k = 0; k < m->n; k++) {
 		struct region *r = &m->r[k];
 		unsigned int i = r->g - mem->r;
