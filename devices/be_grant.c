@@ -114,6 +114,8 @@ int be_grant_get(struct be_gnttab *gt, uint32_t ref, bool write, void **page)
 		goto out;
 	}
 	gt->pins[ref] += 1 + (write ? PIN_WRITER : 0);
+	if (write)	/* for live migration: no dirty log sees our writes */
+		mon_mem_note_write(gt->mem, gfn * GNT_PAGE_SIZE);
 	*page = p;
 out:
 	pthread_mutex_unlock(lk);
@@ -131,6 +133,9 @@ void be_grant_put(struct be_gnttab *gt, uint32_t ref, bool write)
 	pin = &gt->pins[ref];
 	pthread_mutex_lock(lk);
 	if ((*pin & 0xffff) && (!write || *pin >= PIN_WRITER)) {
+		if (write)	/* written by now: again, for a round in between */
+			mon_mem_note_write(gt->mem, (uint64_t)__atomic_load_n(
+				&gt->table[ref].frame, __ATOMIC_ACQUIRE) * GNT_PAGE_SIZE);
 		*pin -= 1 + (write ? PIN_WRITER : 0);
 		if (write && *pin < PIN_WRITER)
 			clear_status(&gt->table[ref], GTF_WRITING);
@@ -138,6 +143,19 @@ void be_grant_put(struct be_gnttab *gt, uint32_t ref, bool write)
 			clear_status(&gt->table[ref], GTF_READING);
 	}
 	pthread_mutex_unlock(lk);
+}
+
+void be_gnttab_note_held(struct be_gnttab *gt)
+{
+	for (uint32_t ref = 0; gt->table && ref < gt->nr_entries; ref++) {
+		pthread_mutex_t *lk = &stripes[ref % NR_STRIPES];
+
+		pthread_mutex_lock(lk);
+		if (gt->pins[ref] >= PIN_WRITER)
+			mon_mem_note_held(gt->mem, (uint64_t)gt->table[ref].frame *
+					  GNT_PAGE_SIZE);
+		pthread_mutex_unlock(lk);
+	}
 }
 
 int be_grant_copy(struct be_gnttab *gt, uint32_t ref, size_t off, void *buf,

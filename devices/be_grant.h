@@ -67,6 +67,13 @@ int be_grant_get(struct be_gnttab *gt, uint32_t ref, bool write, void **page);
 void be_grant_put(struct be_gnttab *gt, uint32_t ref, bool write);
 
 /*
+ * Live migration: note every page held for writing now (ring pages) in
+ * the guest RAM's held set (monitor/mem.h); the pages taken and released
+ * for writing are noted as they are.
+ */
+void be_gnttab_note_held(struct be_gnttab *gt);
+
+/*
  * Copy between a granted page and @buf: @off + @len within the page.
  * @to_guest: write into the grant (needs a writable grant).  0 or -errno
  * as be_grant_get().

@@ -53,6 +53,8 @@ void *be_gfn_page(struct be_env *env, uint64_t gfn)
 {
 	if (!env->gnttab.mem || gfn > (UINT64_MAX >> 12))
 		return NULL;
+	/* the backends write such pages whenever they like */
+	mon_mem_note_held(env->gnttab.mem, gfn << 12);
 	return mon_mem_ram_ptr(env->gnttab.mem, gfn << 12, 4096);
 }
 

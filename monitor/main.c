@@ -88,6 +88,8 @@ int main(int argc, char **argv)
 		mon_dbg("starting %u vCPU(s)", vm.nr_vcpus);
 		if (mon_vcpus_start(&vm) < 0)
 			mon_vm_stop(&vm, MON_EXIT_SETUP, "thread creation failed");
+		else if (first)
+			mon_state_incoming_running();	/* --incoming: it runs */
 		wait_for_stop(&set);
 		ctl_vm_stopped();
 		mon_vcpus_kick(&vm);

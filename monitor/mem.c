@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -120,12 +121,54 @@ int mon_mem_alloc(struct mon_mem *m, char *err, size_t errlen)
 	}
 	m->map_size = total;
 	for (i = 0; i < m->n; i++) {
-		if (m->r[i].backed && !m->r[i].host) {
+		size_t words = (m->r[i].size / 4096 + 63) / 64;
+
+		if (!m->r[i].backed)
+			continue;
+		m->written[i] = calloc(words, 8);
+		m->held[i] = calloc(words, 8);
+		if (!m->written[i] || !m->held[i])
+			return mon_seterr(-ENOMEM, err, errlen, "out of memory");
+		if (!m->r[i].host) {
 			m->r[i].host = (uint8_t *)m->map + off;
 			off += m->r[i].size;
 		}
 	}
 	return 0;
+}
+
+static void note(uint64_t *const *maps, const struct mon_mem *m, uint64_t gpa)
+{
+	for (unsigned int i = 0; i < m->n; i++) {
+		const struct mon_mem_region *r = &m->r[i];
+		uint64_t pfn;
+
+		if (!maps[i] || gpa < r->gpa || gpa - r->gpa >= r->size)
+			continue;
+		pfn = (gpa - r->gpa) / 4096;
+		__atomic_fetch_or(&maps[i][pfn / 64], 1ULL << pfn % 64,
+				  __ATOMIC_RELAXED);
+		return;
+	}
+}
+
+void mon_mem_note_write(const struct mon_mem *m, uint64_t gpa)
+{
+	if (__atomic_load_n(&m->wlog_on, __ATOMIC_ACQUIRE))
+		note(m->written, m, gpa);
+}
+
+void mon_mem_note_held(const struct mon_mem *m, uint64_t gpa)
+{
+	note(m->held, m, gpa);
+}
+
+void mon_mem_wlog(struct mon_mem *m, bool on)
+{
+	for (unsigned int i = 0; on && i < m->n; i++)
+		if (m->written[i])
+			memset(m->written[i], 0, (m->r[i].size / 4096 + 63) / 64 * 8);
+	__atomic_store_n(&m->wlog_on, on, __ATOMIC_RELEASE);
 }
 
 void mon_mem_free(struct mon_mem *m)
@@ -134,9 +177,14 @@ void mon_mem_free(struct mon_mem *m)
 		munmap(m->map, m->map_size);
 	m->map = NULL;
 	m->map_size = 0;
-	for (unsigned int i = 0; i < m->n; i++)
+	m->wlog_on = false;
+	for (unsigned int i = 0; i < m->n; i++) {
+		free(m->written[i]);
+		free(m->held[i]);
+		m->written[i] = m->held[i] = NULL;
 		if (m->r[i].backed)
 			m->r[i].host = NULL;
+	}
 }
 
 void *mon_mem_ram_ptr(const struct mon_mem *m, uint64_t gpa, uint64_t len)

@@ -44,6 +44,15 @@ struct mon_mem {
 	uint64_t ram_size;	/* bytes of RAM requested */
 	void *map;		/* the single anonymous mapping */
 	size_t map_size;
+	/*
+	 * Guest RAM the monitor writes itself, which no nested-paging dirty
+	 * log sees (live migration): one bit per page and backed region,
+	 * @written since the last look (while @wlog_on), @held for pages the
+	 * backends keep mapped and write at any time (never cleared).
+	 */
+	uint64_t *written[MON_MEM_MAX_REGIONS];
+	uint64_t *held[MON_MEM_MAX_REGIONS];
+	bool wlog_on;
 };
 
 /* Build the default layout for @ram bytes (no allocation). */
@@ -54,6 +63,13 @@ int mon_mem_add(struct mon_mem *m, const struct mon_mem_region *r,
 /* Map host memory for every backed region lacking one. */
 int mon_mem_alloc(struct mon_mem *m, char *err, size_t errlen);
 void mon_mem_free(struct mon_mem *m);
+
+/* The monitor wrote (or will write) the page at @gpa (thread-safe). */
+void mon_mem_note_write(const struct mon_mem *m, uint64_t gpa);
+/* The page at @gpa stays mapped for writing (ring pages). */
+void mon_mem_note_held(const struct mon_mem *m, uint64_t gpa);
+/* Start noting writes (the bitmaps cleared) or stop. */
+void mon_mem_wlog(struct mon_mem *m, bool on);
 
 /* Host pointer for [gpa, gpa+len) if it lies inside one RAM region. */
 void *mon_mem_ram_ptr(const struct mon_mem *m, uint64_t gpa, uint64_t len);

@@ -113,5 +113,7 @@ struct be_console;
 void *pvh_gnttab(unsigned int *frames);
 struct be_console *pvh_console(void);
 void pvh_backends_poke(void);
+/* live migration: note the grants the backends hold for writing */
+void pvh_note_held_grants(void);
 
 #endif /* MON_PVH_H */

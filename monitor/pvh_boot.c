@@ -547,6 +547,12 @@ struct be_console *pvh_console(void)
 	return pvh.con_up ? &pvh.con : NULL;
 }
 
+void pvh_note_held_grants(void)
+{
+	if (pvh.be_up)
+		be_gnttab_note_held(&pvh.env.gnttab);
+}
+
 /*
  * After a restore: look at the xenstore and console rings as if the guest
  * had notified (a notification sent just before the save is not in it).

@@ -4,12 +4,14 @@
  *   state_save.c     the VM (paused) into a stream
  *   state_restore.c  --restore FILE: the stream into a freshly set-up VM,
  *                    checked completely before the VM is created
+ *   state_incoming.c --incoming: a live migration streamed into this VM
  *   state_xs.c       the xenstore part
  *   state_dev.c      one DEVICE record per PV backend and the console
  */
 #ifndef MON_STATE_H
 #define MON_STATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +63,20 @@ int mon_state_migrate(const char *host, const char *port,
 /* state_xs.c; the xenstore lock held */
 int state_xs_save(struct xs *xs, struct hxs_buf *b);
 int state_xs_load(struct xs *xs, const void *blob, size_t len);
+
+/*
+ * state_incoming.c: --incoming, the receiving end of a live migration.
+ * head: header, CONFIG, CPUID and RAM_REGION records (LAYOUT phase, a
+ * malloc'd copy); rest: RAM straight into @vm, the other records and END
+ * appended (VM phase; the caller frees it).  0 or -1 with @why.
+ */
+bool state_incoming_on(void);
+int state_incoming_head(void **buf, size_t *len, char *why, size_t whylen);
+int state_incoming_rest(struct mon_vm *vm, void **buf, size_t *len,
+			char *why, size_t whylen);
+void state_incoming_free(void);
+/* main.c, once the vCPUs run: tell the receiving CLI */
+void mon_state_incoming_running(void);
 
 /* state_dev.c */
 int state_dev_save(struct hxs_writer *w);

@@ -15,10 +15,14 @@
  *      reached;
  *   4. stop-and-copy: the vCPUs park, the backends quiesce, and the last
  *      dirty pages go with the machine state (TSC, vCPUs, Xen, xenstore,
- *      devices), then END.  Guest RAM the monitor itself wrote (backend
- *      rings, disk reads into granted pages) is not in the module's log:
- *      each page's CRC is kept as it is sent, and the final pass sends
- *      every page whose content no longer matches;
+ *      devices), then END.  Guest RAM the monitor itself writes (disk
+ *      reads and network receives into granted pages, rings the backends
+ *      keep mapped, the xenstore and console pages) is in no nested-paging
+ *      log: the backends note it (mon_mem_note_write/held, monitor/mem.h),
+ *      each round adds what they wrote, and the last one every page they
+ *      hold for writing and the special pages.  HXEN_MIGRATE_VERIFY=1
+ *      also keeps each page's CRC as sent and checks all RAM against it at
+ *      the stop (in the downtime) for pages no log had;
  *   1b. after CONFIG, CPUID and the RAM layout the receiver answers "go"
  *      or why not (a CPU lacking features the guest was shown): this waits
  *      for it before any RAM goes, so a refusal costs nothing;
@@ -47,6 +51,7 @@
 #define MIGRATE_MIN_DIRTY	64	/* pages: few enough to stop now */
 #define MIGRATE_ACK_SECS	120
 #define MIGRATE_GO_SECS		120	/* a receiver checks its name first */
+#define MIGRATE_RUNS		256	/* RAM records handed to the writer at once */
 
 struct region {
 	const struct mon_mem_region *g;
@@ -62,8 +67,12 @@ struct mig {
 	struct region r[MON_MEM_MAX_REGIONS];
 	unsigned int n;
 	bool use_log;		/* HXEN_GET_DIRTY_LOG, else CRC scans */
+	bool crcs;		/* a CRC per page as sent: scans, or verify */
+	bool verify;		/* HXEN_MIGRATE_VERIFY=1: CRCs check the logs */
 	bool logging;
 	uint64_t pages;
+	struct hxs_ram_run runs[MIGRATE_RUNS];
+	size_t nruns;
 };
 
 /* A local socket path (the CLI's ssh leg, in its private runtime dir). */
@@ -199,15 +208,29 @@ static uint32_t page_crc(const uint8_t *p)
 	return (uint32_t)crc32(0L, p, HXS_PAGE);
 }
 
-/* Send pages [first, first + n) of @r: CRCs first, then the content. */
-static int send_run(struct mig *m, struct region *r, uint64_t first,
-		    uint32_t n)
+/*
+ * The runs collected so far go out (built on the writer's threads); each
+ * page's CRC is taken just before its content is read for the record.
+ */
+static int flush_runs(struct mig *m)
 {
-	for (uint32_t i = 0; i < n; i++)
-		r->crc[first + i] = page_crc(r->g->host + (first + i) * HXS_PAGE);
-	m->pages += n;
-	return hxs_write_ram_run(&m->w, r->g->gpa + first * HXS_PAGE,
-				 r->g->host + first * HXS_PAGE, n);
+	uint64_t before = m->w.ram_sent;
+	int r = hxs_write_ram_runs(&m->w, m->runs, m->nruns);
+
+	m->pages += m->w.ram_sent - before;
+	m->nruns = 0;
+	return r;
+}
+
+static int add_run(struct mig *m, struct region *r, uint64_t first,
+		   uint32_t n, bool elide)
+{
+	m->runs[m->nruns++] = (struct hxs_ram_run){
+		.gpa = r->g->gpa + first * HXS_PAGE,
+		.host = r->g->host + first * HXS_PAGE,
+		.npages = n, .elide = elide, .crc = m->crcs ? r->crc + first : NULL,
+	};
+	return m->nruns == MIGRATE_RUNS ? flush_runs(m) : 0;
 }
 
 /* Send the pages marked in each region's bitmap, in runs. */
@@ -227,25 +250,90 @@ static int send_marked(struct mig *m)
 			while (p + n < r->npages && n < HXS_RAM_CHUNK &&
 			       (r->dirty[(p + n) / 64] & (1ULL << (p + n) % 64)))
 				n++;
-			if (send_run(m, r, p, n))
+			if (add_run(m, r, p, n, false))
 				return m->w.err;
 			p += n;
 		}
 	}
-	return m->w.err;
+	return flush_runs(m);
 }
 
-/* Fetch (and clear) the module's dirty log; the number of dirty pages. */
-static int64_t fetch_dirty(struct mig *m)
+/*
+ * Fetch (and clear) the module's dirty log, add the pages the monitor
+ * wrote itself (mon_mem_note_write: disk reads and network receives into
+ * granted pages), and at the stop-and-copy (@last) the pages the backends
+ * hold for writing and the special pages (xenstore and console rings);
+ * the number of dirty pages.
+ */
+/*
+ * The pages the module itself writes while the guest cannot (vCPUs
+ * parked): shared_info (event pending bits, time), each vcpu_info
+ * (upcall_pending, time) and the time areas.  Those writes go through
+ * the module's own mapping, which no dirty log sees, and a timer that
+ * fires during the stop sets a pending bit there: sent whole at the
+ * stop-and-copy, read after the timer state (state_write_machine), so
+ * a timer that fires in between is at worst one spurious event there.
+ */
+static int note_xen_pages(struct mig *m)
 {
+	struct hxen_xen_state *xs = calloc(1, sizeof(*xs));
+	struct hxen_xen_state_io io = { (uintptr_t)xs, sizeof(*xs), 0 };
+	struct mon_mem *mem = &m->vm->mem;
+	int r = 0;
+
+	if (!xs)
+		return -ENOMEM;
+	if (ioctl(m->vm->hvm.fd, HXEN_XEN_GET_STATE, &io) < 0)
+		r = errno == ENXIO || errno == ENOTTY ? 0 : -errno;	/* no Xen layer */
+	else if (xs->shinfo_gfn != HXEN_XEN_NO_GFN)
+		mon_mem_note_held(mem, xs->shinfo_gfn << 12);
+	free(xs);
+	for (unsigned int i = 0; !r && i < m->vm->nr_vcpus; i++) {
+		struct hxen_xen_vcpu_state st;
+
+		if (ioctl(m->vm->vcpus[i].hv.fd, HXEN_XEN_GET_VCPU_STATE, &st) < 0)
+			continue;	/* a vCPU without a Xen side */
+		if (st.vcpu_info_gpa != HXEN_XEN_NO_GFN)
+			mon_mem_note_held(mem, st.vcpu_info_gpa & ~4095ULL);
+		if (st.time_area_gpa != HXEN_XEN_NO_GFN) {
+			/* 32 bytes, which may straddle two pages */
+			mon_mem_note_held(mem, st.time_area_gpa & ~4095ULL);
+			mon_mem_note_held(mem, (st.time_area_gpa + 31) & ~4095ULL);
+		}
+	}
+	return r;
+}
+
+static int64_t fetch_dirty(struct mig *m, bool last)
+{
+	struct mon_mem *mem = &m->vm->mem;
 	int64_t total = 0;
 
+	if (last) {
+		pvh_note_held_grants();
+		if (note_xen_pages(m) < 0)
+			return -EIO;
+	}
 	for (unsigned int k = 0; k < m->n; k++) {
 		struct region *r = &m->r[k];
+		unsigned int i = r->g - mem->r;
+		uint64_t words = (r->npages + 63) / 64;
 
 		if (hxen_vm_get_dirty_log(&m->vm->hvm, r->slot, r->dirty) < 0)
 			return -EIO;
-		for (uint64_t w = 0; w < (r->npages + 63) / 64; w++)
+		for (uint64_t w = 0; w < words; w++) {
+			if (mem->written[i])
+				r->dirty[w] |= __atomic_exchange_n(&mem->written[i][w], 0,
+								   __ATOMIC_ACQ_REL);
+			if (last && mem->held[i])
+				r->dirty[w] |= __atomic_load_n(&mem->held[i][w],
+							       __ATOMIC_ACQUIRE);
+			if (last && r->g->type != MON_MEM_RAM)
+				r->dirty[w] = ~0ULL;
+		}
+		if (r->npages % 64)	/* no bits past the region */
+			r->dirty[words - 1] &= (1ULL << r->npages % 64) - 1;
+		for (uint64_t w = 0; w < words; w++)
 			total += __builtin_popcountll(r->dirty[w]);
 	}
 	return total;
@@ -260,21 +348,13 @@ static int send_all(struct mig *m)
 		for (uint64_t p = 0; p < r->npages; p += HXS_RAM_CHUNK) {
 			uint32_t n = r->npages - p < HXS_RAM_CHUNK ?
 				     r->npages - p : HXS_RAM_CHUNK;
-			bool zero = true;
 
-			for (uint32_t i = 0; i < n; i++) {
-				r->crc[p + i] = page_crc(r->g->host + (p + i) * HXS_PAGE);
-				zero &= r->crc[p + i] == 0xc71c0011u; /* crc32 of 4 KiB of 0 */
-			}
-			if (zero)
-				continue;
-			m->pages += n;
-			if (hxs_write_ram_run(&m->w, r->g->gpa + p * HXS_PAGE,
-					      r->g->host + p * HXS_PAGE, n))
+			/* a zero chunk: the receiver's RAM starts zeroed */
+			if (add_run(m, r, p, n, true))
 				return m->w.err;
 		}
 	}
-	return 0;
+	return flush_runs(m);
 }
 
 /*
@@ -384,7 +464,9 @@ int mon_state_migrate(const char *host, const char *port,
 {
 	/* The module's dirty log unless HXEN_MIGRATE_DIRTY_LOG=0 (CRC scans). */
 	const char *ul = getenv("HXEN_MIGRATE_DIRTY_LOG");
-	struct mig m = { .vm = state_vm(), .use_log = !ul || *ul != '0' };
+	const char *uv = getenv("HXEN_MIGRATE_VERIFY");
+	struct mig m = { .vm = state_vm(), .use_log = !ul || *ul != '0',
+			 .verify = uv && *uv == '1' };
 	int64_t dirty, prev = -1;
 	struct xs *xs = NULL;
 	double t0 = state_now_ms(), td = 0;
@@ -414,6 +496,9 @@ int mon_state_migrate(const char *host, const char *port,
 		}
 		mon_vm_resume(m.vm);
 	}
+	m.crcs = !m.use_log || m.verify;
+	if (!r && m.use_log)
+		mon_mem_wlog(&m.vm->mem, true);	/* before any page is sent */
 	if (!r)
 		mon_info("migrate: changed pages found by %s", m.use_log ?
 			 "the module's dirty log" : "page checksums");
@@ -436,7 +521,7 @@ int mon_state_migrate(const char *host, const char *port,
 		r = send_all(&m);
 	ms->rounds = 1;
 	while (!r && ms->rounds < MIGRATE_MAX_ROUNDS) {
-		dirty = m.use_log ? fetch_dirty(&m) : scan_changed(&m);
+		dirty = m.use_log ? fetch_dirty(&m, false) : scan_changed(&m);
 		if (dirty < 0) {
 			r = -EIO;
 			break;
@@ -461,16 +546,21 @@ int mon_state_migrate(const char *host, const char *port,
 	}
 	if (!r) {
 		xs = pvh_xs_lock();
-		dirty = m.use_log ? fetch_dirty(&m) : scan_changed(&m);
+		dirty = m.use_log ? fetch_dirty(&m, true) : scan_changed(&m);
 		r = dirty < 0 ? -EIO : 0;
 	}
 	if (!r) {
-		/* with the log: pages the monitor wrote (rings, disk reads) */
-		int64_t more = mark_changed(&m);
+		/* verify: the logs missed nothing (a CRC check of all RAM) */
+		double tq = state_now_ms();
+		int64_t more = m.use_log && m.verify ? mark_changed(&m) : 0;
 
-		mon_info("migrate: stop-and-copy: %lld dirty pages, %lld more "
-			 "changed without the guest writing them", (long long)dirty,
-			 (long long)more);
+		if (m.use_log && m.verify)
+			mon_info("migrate: verify: %lld pages changed that no log "
+				 "had (CRCs of all RAM in %.0f ms)", (long long)more,
+				 state_now_ms() - tq);
+		mon_info("migrate: stop-and-copy: %lld dirty pages (vCPUs parked "
+			 "and backends quiesced in %.0f ms)", (long long)dirty,
+			 tq - td);
 		r = state_write_machine(&m.w, m.vm, xs);
 	}
 	if (!r)
@@ -479,11 +569,15 @@ int mon_state_migrate(const char *host, const char *port,
 		r = hxs_write_simple(&m.w, HXS_END, NULL, 0);
 	if (xs)
 		pvh_xs_unlock();
-	if (!r)
+	if (!r) {
+		mon_info("migrate: END sent %.0f ms after the stop",
+			 state_now_ms() - td);
 		r = wait_ack(fd, err, errlen);
-	else if (!err[0] || m.w.err)
+	} else if (!err[0] || m.w.err) {
 		snprintf(err, errlen, "sending the state: %s", m.w.err ?
 			 strerror(-m.w.err) : strerror(-r));
+	}
+	mon_mem_wlog(&m.vm->mem, false);
 	ms->bytes = m.w.bytes;
 	ms->pages = m.pages;
 	hxs_writer_close(&m.w);

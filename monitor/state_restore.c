@@ -5,11 +5,20 @@
  * it from the CONFIG record), sets the VM up as for a boot, and then,
  * before any vCPU runs, replaces its state:
  *
- *   LAYOUT hook  read and check the whole stream (monitor/stream.c) and
- *                that its RAM layout and vCPU count are this VM's:
- *                nothing is created before this passes
- *   VM hook      RAM, vCPUs, TSC, the module's Xen state, the grant
- *                table, xenstore, then the devices reconnect
+ *   LAYOUT hook  read the stream and check all of it but the RAM data
+ *                (monitor/stream.c), and that its RAM layout and vCPU
+ *                count are this VM's
+ *   IMAGE hook   guest RAM back to zeros (the boot loader's image is not
+ *                the VM's), then one pass over the RAM data (on several
+ *                threads, hxs_load_ram) checks it and loads the pages as
+ *                it checks them: nothing is created (no /dev/hxen yet)
+ *                before this passes
+ *   VM hook      the special pages, vCPUs, TSC, the module's Xen state,
+ *                the grant table, xenstore, then the devices reconnect
+ *
+ * --incoming (state_incoming.c) takes the same path: the head of the
+ * stream in the LAYOUT hook, the rest (RAM straight into guest RAM, then
+ * the machine records, checked whole) in the VM hook.
  *
  * The guest is not told (no suspend handshake): its frontends stay
  * Connected, its clock goes on from the saved system time.
@@ -19,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "devices/be_core.h"
 #include "monitor/log.h"
@@ -27,11 +37,15 @@
 #include "monitor/state.h"
 
 static struct {
-	const char *path;
+	const char *path;	/* --restore */
+	const char *what;	/* for messages: the path, or the migration */
 	void *buf;
 	size_t len;
 	struct hxs_file f;
-	bool parsed;
+	bool looked;		/* @f: all but RAM data checked */
+	bool parsed;		/* @f: all checked */
+	bool incoming;
+	bool mapped;		/* @buf: the file mapped, not a copy */
 } rs;
 
 static int set_restore(struct mon_config *cfg, const char *arg, char *err,
@@ -60,26 +74,38 @@ MON_OPTIONS(restore, restore_options);
 
 static int refuse(char *err, size_t errlen, const char *why)
 {
-	snprintf(err, errlen, "cannot restore %s: %s", rs.path, why);
+	snprintf(err, errlen, "cannot restore %s: %s", rs.what, why);
 	return -EINVAL;
 }
 
 static int check_layout(struct mon_vm *vm, char *err, size_t errlen)
 {
+	struct hxs_parse_opts o = { .mode = HXS_PARSE_LIGHT };
 	char why[300];
 	unsigned int nreg = 0, backed = 0;
 
-	if (!rs.path)
+	rs.incoming = state_incoming_on();
+	if (!rs.path && !rs.incoming)
 		return 0;
-	if (hxs_read_file(rs.path, &rs.buf, &rs.len, why, sizeof(why)) ||
-	    hxs_parse(rs.buf, rs.len, &rs.f, why, sizeof(why)))
+	rs.what = rs.incoming ? "the incoming migration" : rs.path;
+	if (rs.incoming) {
+		o.mode = HXS_PARSE_HEAD;
+		if (state_incoming_head(&rs.buf, &rs.len, why, sizeof(why)))
+			return refuse(err, errlen, why);
+	} else if (hxs_map_file(rs.path, true, &rs.buf, &rs.len, why,
+				sizeof(why))) {
 		return refuse(err, errlen, why);
-	rs.parsed = true;
+	} else {
+		rs.mapped = true;
+	}
+	if (hxs_parse_opts(rs.buf, rs.len, &rs.f, &o, why, sizeof(why)))
+		return refuse(err, errlen, why);
+	rs.looked = true;
 	if (rs.f.cpuid)		/* checked against this host once the VM exists */
 		mon_cpuid_restore(rs.f.cpuid);
 	else
 		mon_warn("%s has no CPUID record (an older hxen saved it): the "
-			 "guest is shown this host's CPU", rs.path);
+			 "guest is shown this host's CPU", rs.what);
 	if (rs.f.cfg->vcpus != vm->nr_vcpus || rs.f.cfg->memory != vm->cfg->memory)
 		return refuse(err, errlen, "it was saved with another memory "
 			      "size or vCPU count than given here");
@@ -108,9 +134,14 @@ static int check_layout(struct mon_vm *vm, char *err, size_t errlen)
 static void free_file(struct mon_vm *vm)
 {
 	hxs_file_free(&rs.f);
-	free(rs.buf);
+	if (rs.mapped)
+		hxs_unmap_file(rs.buf, rs.len);
+	else
+		free(rs.buf);
 	rs.buf = NULL;
-	rs.parsed = false;
+	rs.mapped = rs.looked = rs.parsed = false;
+	if (rs.incoming)
+		state_incoming_free();
 }
 
 static struct mon_hook state_check_hook = {
@@ -119,15 +150,61 @@ static struct mon_hook state_check_hook = {
 };
 MON_HOOK(state_check_hook)
 
+/* RAM pages go straight into guest RAM (the special pages: apply()). */
+static uint8_t *page_dst(void *opaque, uint64_t gpa)
+{
+	struct mon_vm *vm = opaque;
+
+	for (unsigned int k = 0; k < vm->mem.n; k++) {
+		const struct mon_mem_region *g = &vm->mem.r[k];
+
+		if (g->type == MON_MEM_RAM && g->host && gpa >= g->gpa &&
+		    gpa - g->gpa < g->size)
+			return g->host + (gpa - g->gpa);
+	}
+	return NULL;
+}
+
+/* IMAGE phase: after the boot loader, before /dev/hxen is opened. */
+static int load(struct mon_vm *vm, char *err, size_t errlen)
+{
+	char why[300];
+	double t0 = state_now_ms();
+
+	if (!rs.looked)
+		return 0;
+	/*
+	 * Zeros again (a fresh anonymous mapping reads as zeros): pages the
+	 * stream has no record of were zero.  Nothing is pinned yet.
+	 */
+	if (vm->mem.map && madvise(vm->mem.map, vm->mem.map_size, MADV_DONTNEED))
+		return refuse(err, errlen, "guest RAM could not be cleared");
+	if (rs.incoming)
+		return 0;
+	/* with the light look: a full check, RAM loaded on several threads */
+	if (hxs_load_ram(&rs.f, page_dst, vm, why, sizeof(why)))
+		return refuse(err, errlen, why);
+	rs.parsed = true;
+	mon_dbg("%s checked and its RAM loaded in %.0f ms", rs.what,
+		state_now_ms() - t0);
+	return 0;
+}
+
+static struct mon_hook state_load_hook = {
+	.name = "state-load", .phase = MON_PHASE_IMAGE, .fn = load,
+};
+MON_HOOK(state_load_hook)
+
 /* ---- applying ---- */
 
+/* The regions page_dst() left out (the special pages): small. */
 static int restore_ram(struct mon_vm *vm, char *err, size_t errlen)
 {
 	for (unsigned int k = 0; k < vm->mem.n; k++) {
 		struct mon_mem_region *g = &vm->mem.r[k];
 		uint8_t *seen;
 
-		if (!g->host)
+		if (!g->host || g->type == MON_MEM_RAM)
 			continue;
 		seen = calloc(g->size / HXS_PAGE, 1);
 		if (!seen)
@@ -170,7 +247,7 @@ static int restore_ram(struct mon_vm *vm, char *err, size_t errlen)
 static int kerr(char *err, size_t errlen, const char *what, unsigned int id)
 {
 	snprintf(err, errlen, "cannot restore %s: the module refused %s of "
-		 "vCPU %u: %s", rs.path, what, id, strerror(errno));
+		 "vCPU %u: %s", rs.what, what, id, strerror(errno));
 	return -EINVAL;
 }
 
@@ -252,11 +329,23 @@ static int apply(struct mon_vm *vm, char *err, size_t errlen)
 {
 	const struct hxs_rec *r;
 	struct xs *xs;
+	char why[300];
 	int e;
 
+	if (rs.incoming && rs.looked) {
+		/* the rest of the stream: RAM lands as it comes */
+		hxs_file_free(&rs.f);
+		free(rs.buf);
+		rs.buf = NULL;
+		rs.looked = false;
+		if (state_incoming_rest(vm, &rs.buf, &rs.len, why, sizeof(why)) ||
+		    hxs_parse(rs.buf, rs.len, &rs.f, why, sizeof(why)))
+			return refuse(err, errlen, why);
+		rs.parsed = true;
+	}
 	if (!rs.parsed)
 		return 0;
-	e = restore_ram(vm, err, errlen);
+	e = rs.incoming ? 0 : restore_ram(vm, err, errlen);
 	for (unsigned int i = 0; !e && i < rs.f.n; i++)
 		if (rs.f.recs[i].type == HXS_VCPU)
 			e = restore_vcpu(vm, &rs.f.recs[i], err, errlen);
@@ -287,10 +376,11 @@ static int apply(struct mon_vm *vm, char *err, size_t errlen)
 	if (e)
 		return e;
 	pvh_backends_poke();
-	mon_info("restored from %s (%zu bytes)", rs.path, rs.len);
+	mon_info("restored from %s (%zu bytes)", rs.what, rs.len);
 	/* the file is not needed any more; a guest reboot boots afresh */
 	free_file(vm);
 	rs.path = NULL;
+	rs.incoming = false;
 	return 0;
 }
 

@@ -75,6 +75,11 @@ static int fail(char *err, size_t errlen, int e, const char *what)
 	return e;
 }
 
+static bool restore_arg(const char *a)
+{
+	return !strcmp(a, "--restore") || !strcmp(a, "--incoming");
+}
+
 static int save_config(struct hxs_writer *w, struct mon_vm *vm)
 {
 	struct hxs_config c = {
@@ -87,8 +92,8 @@ static int save_config(struct hxs_writer *w, struct mon_vm *vm)
 	int r;
 
 	for (int i = 0; i < st_self.argc && c.argc < HXS_MAX_ARGS; i++) {
-		/* a restored VM's --restore is not part of its config */
-		if (!strcmp(st_self.argv[i], "--restore")) {
+		/* how a restored or migrated VM started is not its config */
+		if (restore_arg(st_self.argv[i])) {
 			i++;
 			continue;
 		}
@@ -96,7 +101,7 @@ static int save_config(struct hxs_writer *w, struct mon_vm *vm)
 	}
 	hxs_put(&b, &c, sizeof(c));
 	for (int i = 0; i < st_self.argc; i++) {
-		if (!strcmp(st_self.argv[i], "--restore")) {
+		if (restore_arg(st_self.argv[i])) {
 			i++;
 			continue;
 		}
@@ -250,6 +255,28 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * Save files hold RAM pages raw (stream.h: the fast choice where the
+ * file is memory or a fast disk); HXEN_SAVE_ZSTD=LEVEL in the monitor's
+ * environment compresses them (smaller files on slow disks).
+ */
+static int save_level(void)
+{
+	const char *e = getenv("HXEN_SAVE_ZSTD");
+	char *end;
+	long v;
+
+	if (!e || !*e)
+		return HXS_ZSTD_RAW;
+	v = strtol(e, &end, 10);
+	if (*end || v < -100 || v > 19) {
+		mon_warn("HXEN_SAVE_ZSTD=%s: not a zstd level (-100..19); the "
+			 "pages are saved raw", e);
+		return HXS_ZSTD_RAW;
+	}
+	return (int)v;
+}
+
 int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 		   char *err, size_t errlen)
 {
@@ -266,6 +293,7 @@ int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 		return fail(err, errlen, r, "quiescing the backends");
 	xs = pvh_xs_lock();
 	r = hxs_writer_open(&w, fd);
+	w.zlevel = save_level();
 	if (!r)
 		r = state_write_head(&w, vm);
 	if (!r)
@@ -273,6 +301,8 @@ int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 	for (unsigned int i = 0; !r && i < vm->mem.n; i++) {
 		const struct mon_mem_region *g = &vm->mem.r[i];
 
+		/* nothing writes guest RAM now; the special pages: copied */
+		w.inplace = g->type == MON_MEM_RAM;
 		if (g->host)
 			r = hxs_write_ram(&w, g->gpa, g->host,
 					  g->size / HXS_PAGE);

@@ -12,11 +12,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -70,16 +73,45 @@ static int write_all(struct hxs_writer *w, const void *p, size_t len)
 	return w->err;
 }
 
+int hxs_write_bytes(struct hxs_writer *w, const void *p, size_t len)
+{
+	return write_all(w, p, len);
+}
+
+int hxs_write_iov(struct hxs_writer *w, struct iovec *iov, int n)
+{
+	while (n && !w->err) {
+		ssize_t k = writev(w->fd, iov, n > IOV_MAX ? IOV_MAX : n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->err = k < 0 ? -errno : -EIO;
+			break;
+		}
+		w->bytes += k;
+		while (n && (size_t)k >= iov->iov_len) {
+			k -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (uint8_t *)iov->iov_base + k;
+			iov->iov_len -= k;
+		}
+	}
+	return w->err;
+}
+
 int hxs_writer_open(struct hxs_writer *w, int fd)
 {
 	struct hxs_header h = { .version = HXS_VERSION, .size = sizeof(h) };
 
 	memset(w, 0, sizeof(*w));
 	w->fd = fd;
+	w->zlevel = HXS_ZSTD_DEFAULT;
 	w->zctx = ZSTD_createCCtx();
-	w->buf = malloc(HXS_RAM_CHUNK * (sizeof(struct hxs_page) + HXS_PAGE) +
-			sizeof(struct hxs_ram));
-	if (!w->zctx || !w->buf) {
+	if (!w->zctx) {
 		hxs_writer_close(w);
 		return -ENOMEM;
 	}
@@ -91,9 +123,9 @@ int hxs_writer_open(struct hxs_writer *w, int fd)
 void hxs_writer_close(struct hxs_writer *w)
 {
 	ZSTD_freeCCtx(w->zctx);
-	free(w->buf);
+	hxs_ram_pool_free(w->pool);
 	w->zctx = NULL;
-	w->buf = NULL;
+	w->pool = NULL;
 }
 
 int hxs_write_rec(struct hxs_writer *w, uint32_t type, uint32_t version,
@@ -119,85 +151,6 @@ int hxs_write_simple(struct hxs_writer *w, uint32_t type, const void *p,
 		     size_t len)
 {
 	return hxs_write_rec(w, type, 1, &p, &len, 1);
-}
-
-static bool page_is_zero(const uint8_t *p)
-{
-	const uint64_t *q = (const uint64_t *)p;
-
-	for (unsigned int i = 0; i < HXS_PAGE / 8; i++)
-		if (q[i])
-			return false;
-	return true;
-}
-
-/* One record of up to HXS_RAM_CHUNK pages, all zero pages left out. */
-static int write_ram_chunk(struct hxs_writer *w, uint64_t gpa,
-			   const uint8_t *host, uint32_t npages)
-{
-	struct hxs_ram *r = (void *)w->buf;
-	struct hxs_page *tab = (void *)(r + 1);
-	uint8_t *data = (uint8_t *)(tab + npages);
-	size_t used = 0;
-	const void *part;
-	size_t len;
-
-	*r = (struct hxs_ram){ .gpa = gpa, .npages = npages };
-	for (uint32_t i = 0; i < npages; i++) {
-		const uint8_t *pg = host + (size_t)i * HXS_PAGE;
-		size_t z;
-
-		w->ram_pages++;
-		if (page_is_zero(pg)) {
-			tab[i] = (struct hxs_page){ HXS_PAGE_ZERO, 0 };
-			w->zero_pages++;
-			continue;
-		}
-		z = ZSTD_compressCCtx(w->zctx, data + used, HXS_PAGE, pg,
-				      HXS_PAGE, 1);
-		if (!ZSTD_isError(z) && z < HXS_PAGE) {
-			tab[i] = (struct hxs_page){ HXS_PAGE_ZSTD, (uint32_t)z };
-		} else {
-			memcpy(data + used, pg, HXS_PAGE);
-			z = HXS_PAGE;
-			tab[i] = (struct hxs_page){ HXS_PAGE_RAW, HXS_PAGE };
-		}
-		used += z;
-	}
-	part = w->buf;
-	len = (size_t)(data - w->buf) + used;
-	return hxs_write_rec(w, HXS_RAM, 1, &part, &len, 1);
-}
-
-int hxs_write_ram_run(struct hxs_writer *w, uint64_t gpa, const uint8_t *host,
-		      uint32_t npages)
-{
-	if (!npages || npages > HXS_RAM_CHUNK)
-		return w->err = -EINVAL;
-	return write_ram_chunk(w, gpa, host, npages);
-}
-
-int hxs_write_ram(struct hxs_writer *w, uint64_t gpa, const uint8_t *host,
-		  uint64_t npages)
-{
-	while (npages && !w->err) {
-		uint32_t n = npages > HXS_RAM_CHUNK ? HXS_RAM_CHUNK : npages;
-		uint64_t i;
-
-		/* an all-zero chunk needs no record at all */
-		for (i = 0; i < n && page_is_zero(host + i * HXS_PAGE); i++)
-			;
-		if (i < n)
-			write_ram_chunk(w, gpa, host, n);
-		else {
-			w->ram_pages += n;
-			w->zero_pages += n;
-		}
-		gpa += (uint64_t)n * HXS_PAGE;
-		host += (size_t)n * HXS_PAGE;
-		npages -= n;
-	}
-	return w->err;
 }
 
 int hxs_write_compressed(struct hxs_writer *w, uint32_t type,
@@ -238,6 +191,7 @@ int hxs_decompress(const void *src, size_t slen, void *dst, size_t len)
 
 struct check {
 	struct hxs_file *f;
+	const struct hxs_parse_opts *o;
 	char *err;
 	size_t errlen;
 	const struct hxs_rec *rec;	/* being checked, for messages */
@@ -348,6 +302,7 @@ static int check_ram(struct check *c, const struct hxs_rec *r)
 	const uint8_t *data;
 	uint64_t left, end;
 	unsigned int g;
+	uint8_t *dst;
 
 	if (r->length < sizeof(*h))
 		return bad(c, "too short");
@@ -378,6 +333,9 @@ static int check_ram(struct check *c, const struct hxs_rec *r)
 		if (tab[i].length > left)
 			return bad(c, "page %u: %u bytes, only %" PRIu64 " left",
 				   i, tab[i].length, left);
+		dst = c->o->page_dst && c->o->mode == HXS_PARSE_FULL ?
+		      c->o->page_dst(c->o->opaque, h->gpa + (uint64_t)i * HXS_PAGE) :
+		      NULL;
 		switch (tab[i].kind) {
 		case HXS_PAGE_ZERO:
 			if (tab[i].length)
@@ -387,10 +345,17 @@ static int check_ram(struct check *c, const struct hxs_rec *r)
 			if (tab[i].length != HXS_PAGE)
 				return bad(c, "page %u: raw page of %u bytes", i,
 					   tab[i].length);
+			if (dst)
+				memcpy(dst, data, HXS_PAGE);
 			break;
 		case HXS_PAGE_ZSTD:
-			if (!tab[i].length || tab[i].length >= HXS_PAGE ||
-			    hxs_decompress(data, tab[i].length, c->page, HXS_PAGE))
+			if (!tab[i].length || tab[i].length >= HXS_PAGE)
+				return bad(c, "page %u: not one zstd frame of a "
+					   "4096-byte page", i);
+			if (c->o->mode == HXS_PARSE_LIGHT)
+				break;	/* the data is checked by a full parse */
+			if (hxs_decompress(data, tab[i].length, dst ? dst : c->page,
+					   HXS_PAGE))
 				return bad(c, "page %u: not one zstd frame of a "
 					   "4096-byte page", i);
 			break;
@@ -557,10 +522,16 @@ static int check_all(struct check *c)
 		uint64_t padded;
 
 		c->rec = NULL;
+		if (c->o->mode == HXS_PARSE_HEAD && f->size - off < sizeof(rh))
+			break;
 		if (f->size - off < sizeof(rh))
 			return bad(c, "cut short after record %u (offset %#"
 				   PRIx64 "): no END record", f->n, off);
 		memcpy(&rh, f->base + off, sizeof(rh));
+		/* a head: CONFIG, CPUID, the RAM layout; whatever follows */
+		if (c->o->mode == HXS_PARSE_HEAD && rh.type != HXS_CONFIG &&
+		    rh.type != HXS_CPUID && rh.type != HXS_RAM_REGION)
+			break;
 		c->rec = NULL;		/* the message names this one itself */
 		if (rh.hdr_crc != crc(&rh, offsetof(struct hxs_rec_hdr, hdr_crc)))
 			return bad(c, "record %u at offset %#" PRIx64 ": header "
@@ -584,7 +555,9 @@ static int check_all(struct check *c)
 		    padded > f->size - off - sizeof(rh))
 			return bad(c, "length %" PRIu64 " runs past the end of "
 				   "the file (%zu bytes)", rh.length, f->size);
-		if (rh.body_crc != crc(r->body, rh.length))
+		/* a light look leaves the bulk (RAM data) to the full one */
+		if ((c->o->mode != HXS_PARSE_LIGHT || rh.type != HXS_RAM) &&
+		    rh.body_crc != crc(r->body, rh.length))
 			return bad(c, "body CRC mismatch (the file is damaged)");
 		if (!zeroed(r->body + rh.length, padded - rh.length))
 			return bad(c, "padding is not zero");
@@ -597,6 +570,8 @@ static int check_all(struct check *c)
 			break;
 	}
 	c->rec = NULL;
+	if (c->o->mode == HXS_PARSE_HEAD)
+		return f->cfg ? 0 : bad(c, "no CONFIG record at the start");
 	if (off != f->size)
 		return bad(c, "%zu bytes after the END record", f->size - off);
 	if (!c->counts[HXS_CONFIG] || !c->counts[HXS_RAM_REGION] ||
@@ -618,6 +593,14 @@ static int check_all(struct check *c)
 int hxs_parse(const void *buf, size_t len, struct hxs_file *f, char *err,
 	      size_t errlen)
 {
+	static const struct hxs_parse_opts full = { .mode = HXS_PARSE_FULL };
+
+	return hxs_parse_opts(buf, len, f, &full, err, errlen);
+}
+
+int hxs_parse_opts(const void *buf, size_t len, struct hxs_file *f,
+		   const struct hxs_parse_opts *o, char *err, size_t errlen)
+{
 	struct check *c = calloc(1, sizeof(*c));
 	int r;
 
@@ -629,6 +612,7 @@ int hxs_parse(const void *buf, size_t len, struct hxs_file *f, char *err,
 	f->base = buf;
 	f->size = len;
 	c->f = f;
+	c->o = o;
 	c->err = err;
 	c->errlen = errlen;
 	r = check_all(c);
@@ -670,46 +654,58 @@ int hxs_ram_page(const struct hxs_rec *r, uint32_t i, void *out)
 	}
 }
 
-int hxs_read_file(const char *path, void **buf, size_t *len, char *err,
-		  size_t errlen)
+/* @path opened for reading, a regular file of a sane size; fd or -errno. */
+static int open_file(const char *path, struct stat *st, char *err,
+		     size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	size_t got = 0;
-	uint8_t *b;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd < 0 || fstat(fd, st) < 0) {
+		e = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-e));
 		if (fd >= 0)
 			close(fd);
-		return -errno;
+		return e;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)(64ULL << 30)) {
+	if (!S_ISREG(st->st_mode) || st->st_size > (off_t)(64ULL << 30)) {
 		snprintf(err, errlen, "%s: not a regular file of a sane size",
 			 path);
 		close(fd);
 		return -EINVAL;
 	}
-	b = malloc(st.st_size ? st.st_size : 1);
-	if (!b) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, st.st_size - got);
+	return fd;
+}
 
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: %s", path,
-				 n < 0 ? strerror(errno) : "file shrank");
-			free(b);
-			close(fd);
-			return -EIO;
-		}
-		got += n;
+int hxs_map_file(const char *path, bool populate, void **buf, size_t *len,
+		 char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open_file(path, &st, err, errlen);
+	void *p;
+
+	if (fd < 0)
+		return fd;
+	if (!st.st_size) {	/* the reader says what is wrong with it */
+		close(fd);
+		*buf = NULL;
+		*len = 0;
+		return 0;
 	}
+	/* a light look touches only the record headers; a load all of it */
+	p = mmap(NULL, st.st_size, PROT_READ,
+		 MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
 	close(fd);
-	*buf = b;
-	*len = got;
+	if (p == MAP_FAILED) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	*buf = p;
+	*len = st.st_size;
 	return 0;
+}
+
+void hxs_unmap_file(void *buf, size_t len)
+{
+	if (buf)
+		munmap(buf, len);
 }

@@ -6,6 +6,7 @@
 #define HXEN_TOOLS_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "json.h"
 
 /* Exit statuses of hxen itself (run: the monitor's, see docs/cli.md). */
@@ -75,8 +76,25 @@ int cli_simple(const char *name, const char *cmd, struct json *extra,
 int cli_console_attach(const char *name);
 /* Start a detached hxen-monitor with @argv (NULL-terminated): restore. */
 int cli_start_monitor(char *const *argv, const char *name, bool quiet);
+/*
+ * The same, but return at once with the monitor's pid (or -1, message),
+ * the monitor killed if this process dies first (PR_SET_PDEATHSIG; the
+ * monitor clears it): migrate-receive.  *@log: its log (free it).
+ */
+pid_t cli_spawn_monitor(char *const *argv, const char *name, char **log);
+/* The end of a VM log on stderr. */
+void cli_print_log_tail(const char *log);
 /* Check a state stream FILE and start its VM (cli_state.c). */
 int cli_restore_file(const char *file, const char *name, bool paused);
+/*
+ * A stream's saved command line with this restore's changes and @opt
+ * @val last ("--restore FILE", "--incoming FDS"); NULL on no memory.
+ * *@vm_name points into it or at @name, *@sock is malloc'd.
+ */
+struct hxs_file;
+char **cli_restore_argv(const struct hxs_file *f, const char *name,
+			const char *opt, const char *val, const char **vm_name,
+			char **sock, bool paused);
 /*
  * CPU levelling (tools/cli_state.c): can this host show a guest every
  * feature in @want (a stream's CPUID record)?  0 yes (or no module here:
@@ -86,6 +104,8 @@ int cli_restore_file(const char *file, const char *name, bool paused);
 struct hxen_cpuid_features;
 int cli_cpuid_check(const struct hxen_cpuid_features *want, char *names,
 		    size_t len);
+/* A running monitor holds @name's lock (cli_ctl.c; no connection made). */
+bool cli_name_locked(const char *name);
 /* 1 if no VM runs under @name, else 0 with a message (cli_create.c) */
 int cli_name_free(const char *name);
 

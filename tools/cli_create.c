@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -263,15 +264,18 @@ int cli_name_free(const char *name)
 {
 	struct cli_conn c;
 
-	if (cli_connect(&c, name, CLI_QUIET_MISSING))
-		return 1;	/* absent, stale (now cleaned) or unusable */
-	cli_close(&c);
+	/* a monitor busy with a long request (migrate) holds it too */
+	if (!cli_name_locked(name)) {
+		if (cli_connect(&c, name, CLI_QUIET_MISSING))
+			return 1;	/* absent, stale (now cleaned) or unusable */
+		cli_close(&c);
+	}
 	cli_err("a VM named '%s' is already running (see `hxen list`); "
 		"choose another name, e.g. `name=%s-2`", name, name);
 	return 0;
 }
 
-static void print_log_tail(const char *log)
+void cli_print_log_tail(const char *log)
 {
 	char buf[4096];
 	FILE *f = fopen(log, "r");
@@ -320,25 +324,42 @@ static void exec_detached(struct argv_buf *a, const char *log)
 	_exit(CLI_ERR);
 }
 
+/* A fresh VM log and a detached monitor; its pid, or -1 (message). */
+static pid_t spawn_detached(struct argv_buf *a, const char *log,
+			    bool die_with_parent)
+{
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid_t parent = getpid(), pid;
+
+	if (fd < 0) {
+		cli_err("cannot create the VM log %s: %s", log, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		/* an incoming migration dies with its receiver until it runs */
+		if (die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) ||
+					getppid() != parent))
+			_exit(CLI_ERR);
+		exec_detached(a, log);
+	}
+	return pid;
+}
+
 static int start_detached(struct argv_buf *a, const char *name, bool quiet)
 {
 	char *log = cli_vm_path(name, ".log");
 	int status, rc = CLI_ERR;
-	pid_t pid;
-	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid_t pid = spawn_detached(a, log, false);
 
-	if (fd < 0) {
-		cli_err("cannot create the VM log %s: %s", log, strerror(errno));
+	if (pid < 0)
 		goto out;
-	}
-	close(fd);
-	pid = fork();
-	if (pid < 0) {
-		cli_err("fork: %s", strerror(errno));
-		goto out;
-	}
-	if (!pid)
-		exec_detached(a, log);
 	for (int ms = 0; ms < CREATE_WAIT_SECS * 1000; ms += 50) {
 		struct cli_conn c;
 		pid_t w = waitpid(pid, &status, WNOHANG);
@@ -356,7 +377,7 @@ static int start_detached(struct argv_buf *a, const char *name, bool quiet)
 				"status %d.  Its log (%s):", name,
 				WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
 				WTERMSIG(status), log);
-			print_log_tail(log);
+			cli_print_log_tail(log);
 			goto out;
 		}
 		if (!cli_connect(&c, name, CLI_QUIET_ALL)) {
@@ -374,7 +395,7 @@ static int start_detached(struct argv_buf *a, const char *name, bool quiet)
 		CREATE_WAIT_SECS, log);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	print_log_tail(log);
+	cli_print_log_tail(log);
 out:
 	free(log);
 	return rc;
@@ -385,6 +406,24 @@ static void free_argv(struct argv_buf *a)
 	for (int i = 0; i < a->n; i++)
 		free(a->v[i]);
 	free(a->v);
+}
+
+pid_t cli_spawn_monitor(char *const *argv, const char *name, char **log)
+{
+	struct argv_buf a = { 0 };
+	pid_t pid = -1;
+
+	*log = NULL;
+	if (!cli_name_free(name) || cli_runtime_dir_prepare())
+		return -1;
+	*log = cli_vm_path(name, ".log");
+	add(&a, monitor_path());
+	for (int i = 1; argv[i]; i++)
+		add(&a, argv[i]);
+	if (*log)
+		pid = spawn_detached(&a, *log, true);
+	free_argv(&a);
+	return pid;
 }
 
 int cli_create(int argc, char **argv)

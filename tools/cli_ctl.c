@@ -114,6 +114,23 @@ static bool lock_is_free(const char *sock)
 	return free_;
 }
 
+bool cli_name_locked(const char *name)
+{
+	char *lock = cli_vm_path(name, ".sock.lock");
+	int fd = open(lock, O_RDWR | O_CLOEXEC);
+	bool held = false;
+
+	free(lock);
+	if (fd < 0)
+		return false;
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		held = errno == EWOULDBLOCK;
+	else
+		flock(fd, LOCK_UN);	/* only looked: the file stays */
+	close(fd);
+	return held;
+}
+
 static int read_line(struct cli_conn *c, int timeout_ms, struct json **out)
 {
 	char err[160];

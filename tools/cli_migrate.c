@@ -14,13 +14,15 @@
  * port would let any local process feed the remote receiver).
  *
  * The receiver takes one stream (docs/migration-stream.md) from one
- * connection: it checks every record as it arrives and keeps guest RAM in
- * its own memory (a page sent in several rounds: the last copy wins), and
- * only after END does it write a save file, check it whole, and start the
- * VM from it (hxen restore).  The sender's monitor stops its VM when the
- * receiver answers "ok".  A connection that breaks, or anything refused,
- * leaves nothing behind on the receiving side (no VM, no file), and the
- * sender's VM runs on.
+ * connection.  It reads the head (header, CONFIG, CPUID), checks the CPU,
+ * and starts a monitor with the saved command line and --incoming: the
+ * monitor reads the rest itself (monitor/state_incoming.c), RAM straight
+ * into its VM while the source still runs, and tells this process when
+ * the vCPUs run; this answers "go" once that monitor exists and "ok" once
+ * it runs, and the sender's monitor stops its VM on "ok".  Until then the
+ * monitor dies with this process (PR_SET_PDEATHSIG): a connection that
+ * breaks, anything refused, or this receiver killed leaves nothing behind
+ * on the receiving side, and the sender's VM runs on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -39,7 +42,6 @@
 #include "cli.h"
 #include "monitor/stream.h"
 
-#define RECV_MAX_RECORDS	4096
 #define SSH_CONNECT_SECS	60	/* the monitor connects at once */
 
 /* What a VM name may be on the remote command line (no quoting needed). */
@@ -230,13 +232,12 @@ out:
 
 /* ---- receiving ---- */
 
+#define RECV_HEAD_MAX	(1U << 20)	/* CONFIG (<= 256 arguments) and CPUID */
+
 struct recv {
 	int fd, out;		/* the stream in, the verdict out */
-	const struct hxs_config *cfg;
-	struct { uint64_t gpa, size; uint8_t *mem; } reg[32];
-	unsigned int nreg;
-	struct { uint32_t type; void *body; uint64_t len; } rec[RECV_MAX_RECORDS];
-	unsigned int nrec;
+	uint8_t *head;		/* header, CONFIG and CPUID as they arrived */
+	size_t len;
 	uint64_t bytes;
 	bool answered;		/* the sender was told why already */
 };
@@ -259,46 +260,21 @@ static int read_full(struct recv *s, void *p, size_t n)
 	return 0;
 }
 
-static int ram_apply(struct recv *s, const uint8_t *body, uint64_t len,
-		     char *why, size_t whylen)
+/* @n more bytes of the head from the stream. */
+static int head_read(struct recv *s, size_t n)
 {
-	const struct hxs_ram *h = (const void *)body;
-	const struct hxs_page *tab = (const void *)(h + 1);
-	const uint8_t *data;
-	uint64_t left;
-	unsigned int g;
+	void *p;
 
-	if (len < sizeof(*h) || !h->npages || h->npages > HXS_RAM_CHUNK ||
-	    h->gpa % HXS_PAGE || len < sizeof(*h) + h->npages * sizeof(*tab))
-		goto bad;
-	for (g = 0; g < s->nreg; g++)
-		if (h->gpa >= s->reg[g].gpa &&
-		    h->gpa + (uint64_t)h->npages * HXS_PAGE <= s->reg[g].gpa + s->reg[g].size)
-			break;
-	if (g == s->nreg)
-		goto bad;
-	data = (const uint8_t *)(tab + h->npages);
-	left = len - sizeof(*h) - h->npages * sizeof(*tab);
-	for (uint32_t i = 0; i < h->npages; i++) {
-		uint8_t *dst = s->reg[g].mem + (h->gpa - s->reg[g].gpa) + (uint64_t)i * HXS_PAGE;
-
-		if (tab[i].length > left)
-			goto bad;
-		if (tab[i].kind == HXS_PAGE_ZERO && !tab[i].length)
-			memset(dst, 0, HXS_PAGE);
-		else if (tab[i].kind == HXS_PAGE_RAW && tab[i].length == HXS_PAGE)
-			memcpy(dst, data, HXS_PAGE);
-		else if (tab[i].kind != HXS_PAGE_ZSTD ||
-			 hxs_decompress(data, tab[i].length, dst, HXS_PAGE))
-			goto bad;
-		data += tab[i].length;
-		left -= tab[i].length;
-	}
-	if (!left)
-		return 0;
-bad:
-	snprintf(why, whylen, "a RAM record is malformed");
-	return -1;
+	if (s->len + n > RECV_HEAD_MAX)
+		return -1;
+	p = realloc(s->head, s->len + n);
+	if (!p)
+		return -1;
+	s->head = p;
+	if (read_full(s, s->head + s->len, n))
+		return -1;
+	s->len += n;
+	return 0;
 }
 
 static void answer(int fd, const char *msg);
@@ -308,22 +284,19 @@ static void answer(int fd, const char *msg);
  * this host must all have.  The sender waits for "go" before it sends
  * RAM, so a refusal leaves its VM as it was.
  */
-static int cpu_check(struct recv *s, const void *body, uint64_t len,
+static int cpu_check(struct recv *s, const struct hxen_cpuid_features *cf,
 		     char *why, size_t whylen)
 {
 	char names[900], msg[1300];
 	int miss;
 
-	if (len != sizeof(struct hxen_cpuid_features)) {
-		snprintf(why, whylen, "a CPUID record of %llu bytes",
-			 (unsigned long long)len);
+	if (!cf) {
+		snprintf(why, whylen, "the stream has no CPUID record");
 		return -1;
 	}
-	miss = cli_cpuid_check(body, names, sizeof(names));
-	if (!miss) {
-		answer(s->out, "go\n");
+	miss = cli_cpuid_check(cf, names, sizeof(names));
+	if (!miss)
 		return 0;
-	}
 	if (miss > 0)
 		snprintf(why, whylen, "destination lacks %s (the guest was shown "
 			 "them): migration refused", names);
@@ -335,124 +308,108 @@ static int cpu_check(struct recv *s, const void *body, uint64_t len,
 	return -1;
 }
 
-/* One stream from @fd into @s; 0 at END, -1 with @why. */
-static int receive(struct recv *s, char *why, size_t whylen)
+/*
+ * The head of the stream: header, CONFIG (the VM's command line) and
+ * CPUID, checked (hxs_parse_opts HEAD) into @f.  The monitor gets these
+ * bytes and reads the rest of the stream itself.
+ */
+static int receive_head(struct recv *s, struct hxs_file *f, char *why,
+			size_t whylen)
 {
-	struct hxs_header h;
+	const struct hxs_parse_opts head = { .mode = HXS_PARSE_HEAD };
+	const struct hxs_header *h;
 
-	if (read_full(s, &h, sizeof(h)) || memcmp(h.magic, HXS_MAGIC, 8) ||
-	    h.version != HXS_VERSION ||
-	    h.crc != (uint32_t)crc32(0L, (void *)&h, offsetof(struct hxs_header, crc))) {
+	if (head_read(s, sizeof(*h)) ||
+	    memcmp((h = (const void *)s->head)->magic, HXS_MAGIC, 8) ||
+	    h->version != HXS_VERSION) {
 		snprintf(why, whylen, "no hxen stream (or another version) arrived");
 		return -1;
 	}
-	for (;;) {
+	for (uint32_t want = HXS_CONFIG;; want = HXS_CPUID) {
 		struct hxs_rec_hdr rh;
-		uint64_t padded;
-		uint8_t *body;
+		size_t at = s->len;
 
-		if (read_full(s, &rh, sizeof(rh))) {
+		if (head_read(s, sizeof(rh))) {
 			snprintf(why, whylen, "the connection broke after %llu bytes",
 				 (unsigned long long)s->bytes);
 			return -1;
 		}
-		if (rh.hdr_crc != (uint32_t)crc32(0L, (void *)&rh,
-						  offsetof(struct hxs_rec_hdr, hdr_crc)) ||
-		    rh.length > HXS_MAX_RECORD || rh.version != 1) {
-			snprintf(why, whylen, "a damaged record header at byte %llu",
-				 (unsigned long long)s->bytes);
+		memcpy(&rh, s->head + at, sizeof(rh));
+		if (rh.type != want || rh.length > RECV_HEAD_MAX ||
+		    head_read(s, (rh.length + 7) & ~7ULL)) {
+			snprintf(why, whylen, "the stream does not start with its "
+				 "CONFIG and CPUID records");
 			return -1;
 		}
-		padded = (rh.length + 7) & ~7ULL;
-		body = malloc(padded ? padded : 1);
-		if (!body || read_full(s, body, padded)) {
-			free(body);
-			snprintf(why, whylen, "the connection broke after %llu bytes",
-				 (unsigned long long)s->bytes);
-			return -1;
-		}
-		if (rh.body_crc != (uint32_t)crc32(0L, body, rh.length)) {
-			free(body);
-			snprintf(why, whylen, "a %s record arrived damaged",
-				 hxs_type_name(rh.type));
-			return -1;
-		}
-		if (rh.type == HXS_END) {
-			free(body);
-			return 0;
-		}
-		if (rh.type == HXS_CPUID && cpu_check(s, body, rh.length, why, whylen)) {
-			free(body);
-			return -1;
-		}
-		if (rh.type == HXS_RAM) {
-			int e = ram_apply(s, body, rh.length, why, whylen);
-
-			free(body);
-			if (e)
-				return -1;
-			continue;
-		}
-		if (rh.type == HXS_RAM_REGION) {
-			const struct hxs_ram_region *g = (const void *)body;
-
-			if (rh.length != sizeof(*g) || s->nreg == 32 || !g->size ||
-			    (g->gpa | g->size) % HXS_PAGE || g->size > (64ULL << 30) ||
-			    !(s->reg[s->nreg].mem = calloc(1, g->size))) {
-				free(body);
-				snprintf(why, whylen, "a bad RAM region");
-				return -1;
-			}
-			s->reg[s->nreg].gpa = g->gpa;
-			s->reg[s->nreg].size = g->size;
-			s->nreg++;
-		}
-		if (s->nrec == RECV_MAX_RECORDS) {
-			free(body);
-			snprintf(why, whylen, "too many records");
-			return -1;
-		}
-		s->rec[s->nrec].type = rh.type;
-		s->rec[s->nrec].body = body;
-		s->rec[s->nrec].len = rh.length;
-		s->nrec++;
+		if (want == HXS_CPUID)
+			break;
 	}
+	if (hxs_parse_opts(s->head, s->len, f, &head, why, whylen))
+		return -1;
+	return cpu_check(s, f->cpuid, why, whylen);
 }
 
-/* The received VM as an ordinary save file (checked again by restore). */
-static int write_file(struct recv *s, const char *path)
+/*
+ * A monitor that takes the rest of the stream into its VM (--incoming
+ * IN,HEAD,STATUS: monitor/state_incoming.c).  Returns its pid, or -1;
+ * *@status: the pipe it says "ok" on once the VM runs.
+ */
+static pid_t start_incoming(struct recv *s, const struct hxs_file *f,
+			    const char *name, int *status, char **log)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	struct hxs_writer w;
-	int r;
+	const char *vm_name;
+	char spec[64], **v, *sock = NULL;
+	int hfd = memfd_create("hxen-migrate-head", MFD_CLOEXEC), sp[2] = { -1, -1 };
+	pid_t pid = -1;
 
-	if (fd < 0)
-		return -errno;
-	r = hxs_writer_open(&w, fd);
-	for (unsigned int i = 0; !r && i < s->nrec; i++) {
-		const void *p = s->rec[i].body;
-		size_t len = s->rec[i].len;
-
-		r = hxs_write_rec(&w, s->rec[i].type, 1, &p, &len, 1);
+	*log = NULL;
+	if (hfd < 0 || write(hfd, s->head, s->len) != (ssize_t)s->len ||
+	    lseek(hfd, 0, SEEK_SET) || pipe2(sp, O_CLOEXEC)) {
+		cli_err("migrate-receive: %s", strerror(errno));
+		goto out;
 	}
-	for (unsigned int g = 0; !r && g < s->nreg; g++)
-		r = hxs_write_ram(&w, s->reg[g].gpa, s->reg[g].mem,
-				  s->reg[g].size / HXS_PAGE);
-	if (!r)
-		r = hxs_write_simple(&w, HXS_END, NULL, 0);
-	hxs_writer_close(&w);
-	if (close(fd) && !r)
-		r = -errno;
-	return r;
+	snprintf(spec, sizeof(spec), "%d,%d,%d", s->fd, hfd, sp[1]);
+	v = cli_restore_argv(f, name, "--incoming", spec, &vm_name, &sock, false);
+	if (!v) {
+		cli_err("migrate-receive: out of memory");
+		goto out;
+	}
+	/* the three go to the monitor (and only to it) */
+	fcntl(s->fd, F_SETFD, 0);
+	fcntl(hfd, F_SETFD, 0);
+	fcntl(sp[1], F_SETFD, 0);
+	pid = cli_spawn_monitor(v, vm_name, log);
+	fcntl(s->fd, F_SETFD, FD_CLOEXEC);
+	free(v);
+	free(sock);
+out:
+	if (hfd >= 0)
+		close(hfd);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	if (pid < 0 && sp[0] >= 0) {
+		close(sp[0]);
+		sp[0] = -1;
+	}
+	*status = sp[0];
+	return pid;
 }
 
-static void recv_free(struct recv *s)
+/* Until the monitor says "ok" (0) or exits (-1, with its status). */
+static int wait_running(pid_t pid, int status, int *code)
 {
-	for (unsigned int i = 0; i < s->nrec; i++)
-		free(s->rec[i].body);
-	for (unsigned int g = 0; g < s->nreg; g++)
-		free(s->reg[g].mem);
-	free(s);
+	char buf[4];
+	ssize_t n;
+
+	do
+		n = read(status, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 3 && !memcmp(buf, "ok\n", 3))
+		return 0;
+	*code = 128;
+	if (waitpid(pid, code, 0) == pid)
+		*code = WIFEXITED(*code) ? WEXITSTATUS(*code) : 128 + WTERMSIG(*code);
+	return -1;
 }
 
 static void answer(int fd, const char *msg)
@@ -535,9 +492,11 @@ static int stdio_channel(int *in, int *out)
 int cli_migrate_receive(int argc, char **argv)
 {
 	const char *name = NULL, *port = NULL;
-	struct recv *s;
-	char why[1200], *path = NULL;
-	int in = -1, out = -1, rc;
+	struct hxs_file f = { 0 };
+	struct recv s = { .fd = -1, .out = -1 };
+	char why[1200], *log = NULL;
+	int in = -1, out = -1, rc, status = -1, code;
+	pid_t pid;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--listen") && i + 1 < argc)
@@ -565,38 +524,48 @@ int cli_migrate_receive(int argc, char **argv)
 			return in == -2 ? CLI_USAGE : CLI_ERR;
 		out = in;
 	}
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return CLI_ERR;
-	s->fd = in;
-	s->out = out;
-	if (receive(s, why, sizeof(why))) {
+	s.fd = in;
+	s.out = out;
+	if (receive_head(&s, &f, why, sizeof(why))) {
 		cli_err("migrate-receive: %s; nothing was started", why);
-		if (!s->answered)
-			answer(s->out, "error: the stream was cut or damaged\n");
+		if (!s.answered)
+			answer(s.out, "error: the stream was cut or damaged\n");
 		else
-			drain(s->fd);
+			drain(s.fd);
 		goto out;
 	}
-	if (asprintf(&path, "%s/migrate-%d.save", cli_runtime_dir(), (int)getpid()) < 0) {
-		path = NULL;
+	pid = start_incoming(&s, &f, name, &status, &log);
+	if (pid < 0) {
+		answer(s.out, "error: the receiver could not start a monitor for "
+		       "the VM\n");
+		drain(s.fd);
 		goto out;
 	}
-	if (write_file(s, path)) {
-		cli_err("migrate-receive: cannot write %s: %s", path, strerror(errno));
-		answer(s->out, "error: the receiver cannot store the state\n");
+	answer(s.out, "go\n");	/* RAM may come: it lands in that VM */
+	if (s.fd != s.out) {
+		close(s.fd);	/* the monitor reads the stream */
+		s.fd = -1;
+	}
+	if (wait_running(pid, status, &code)) {
+		cli_err("migrate-receive: the VM did not start; hxen-monitor exited "
+			"with status %d.  Its log (%s):", code, log);
+		cli_print_log_tail(log);
+		answer(s.out, "error: the VM did not start on the receiver\n");
 		goto out;
 	}
-	rc = cli_restore_file(path, name, false);
-	answer(s->out, rc == CLI_OK ? "ok\n" : "error: the VM did not start on the receiver\n");
+	answer(s.out, "ok\n");
+	printf("VM started from the migration (monitor pid %d, log %s)\n",
+	       (int)pid, log);
+	rc = CLI_OK;
 out:
-	if (path) {
-		unlink(path);
-		free(path);
-	}
-	close(s->fd);
-	if (s->out != s->fd)
-		close(s->out);
-	recv_free(s);
+	if (status >= 0)
+		close(status);
+	free(log);
+	hxs_file_free(&f);
+	free(s.head);
+	if (s.fd >= 0)
+		close(s.fd);
+	if (s.out != s.fd && s.out >= 0)
+		close(s.out);
 	return rc;
 }

@@ -3,10 +3,11 @@
  * hxen save [-c] NAME FILE and hxen restore FILE [--name NEW], with xl's
  * names and behaviour: save stops the VM after writing its state (-c:
  * a checkpoint, the VM goes on), restore starts it again where it was.
- * restore checks the whole file (monitor/stream.c) before it starts
- * anything, so a damaged or foreign file is refused with the record and
- * the reason, and the monitor checks it once more before it creates the
- * VM.  The stream carries the monitor's command line (CONFIG record).
+ * restore checks all of the file but the RAM data (monitor/stream.c)
+ * before it starts anything, so a damaged or foreign file is mostly
+ * refused here with the record and the reason; the monitor checks all of
+ * it, RAM data included, in the one pass that loads it, before it creates
+ * the VM.  The stream carries the monitor's command line (CONFIG record).
  */
 #include <errno.h>
 #include <limits.h>
@@ -97,10 +98,9 @@ int cli_save(int argc, char **argv)
 	return CLI_OK;
 }
 
-/* The saved command line with this restore's changes. */
-static char **restore_argv(const struct hxs_file *f, const char *name,
-			   const char *abs, const char **vm_name, char **sock,
-			   bool paused)
+char **cli_restore_argv(const struct hxs_file *f, const char *name,
+			const char *opt, const char *val, const char **vm_name,
+			char **sock, bool paused)
 {
 	unsigned int n = f->cfg->argc;
 	char **v = calloc(n + 8, sizeof(char *));
@@ -147,8 +147,8 @@ static char **restore_argv(const struct hxs_file *f, const char *name,
 	v[k++] = *sock;
 	if (paused)
 		v[k++] = "--paused";
-	v[k++] = "--restore";
-	v[k++] = (char *)abs;
+	v[k++] = (char *)opt;
+	v[k++] = (char *)val;
 	v[k] = NULL;
 	return v;
 }
@@ -171,9 +171,15 @@ int cli_cpuid_check(const struct hxen_cpuid_features *want, char *names,
 	return cpuid_level_missing(want, &have, names, len);
 }
 
-/* Check FILE and start the VM it holds (restore, migrate-receive). */
+/*
+ * Check FILE and start the VM it holds.  A light look here (all but the
+ * RAM data, which is most of the file): the monitor checks everything,
+ * RAM data included, in the one pass that loads it, before it creates
+ * the VM.
+ */
 int cli_restore_file(const char *file, const char *name, bool paused)
 {
+	const struct hxs_parse_opts light = { .mode = HXS_PARSE_LIGHT };
 	const char *vm_name;
 	char err[400];
 	struct hxs_file f;
@@ -182,13 +188,13 @@ int cli_restore_file(const char *file, const char *name, bool paused)
 	size_t len;
 	int rc;
 
-	if (hxs_read_file(file, &buf, &len, err, sizeof(err))) {
+	if (hxs_map_file(file, false, &buf, &len, err, sizeof(err))) {
 		cli_err("restore: %s", err);
 		return CLI_ERR;
 	}
-	if (hxs_parse(buf, len, &f, err, sizeof(err))) {
+	if (hxs_parse_opts(buf, len, &f, &light, err, sizeof(err))) {
 		cli_err("restore: %s is refused: %s", file, err);
-		free(buf);
+		hxs_unmap_file(buf, len);
 		return CLI_ERR;
 	}
 	if (f.cpuid) {
@@ -203,12 +209,13 @@ int cli_restore_file(const char *file, const char *name, bool paused)
 			else
 				cli_err("restore: %s", names);
 			hxs_file_free(&f);
-			free(buf);
+			hxs_unmap_file(buf, len);
 			return CLI_ERR;
 		}
 	}
 	abs = absolute(file);
-	v = abs ? restore_argv(&f, name, abs, &vm_name, &sock, paused) : NULL;
+	v = abs ? cli_restore_argv(&f, name, "--restore", abs, &vm_name, &sock,
+				   paused) : NULL;
 	if (!v) {
 		cli_err("restore: out of memory");
 		rc = CLI_ERR;
@@ -221,7 +228,7 @@ int cli_restore_file(const char *file, const char *name, bool paused)
 	free(sock);
 	free(abs);
 	hxs_file_free(&f);
-	free(buf);
+	hxs_unmap_file(buf, len);
 	return rc;
 }
 

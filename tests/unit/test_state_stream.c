@@ -22,6 +22,8 @@ static struct hxen_cpuid_features stream_cpuid = {
 	.version = HXEN_STATE_VERSION, .word = { 0x2001, 0x078bfbff }, .xcr0 = 3,
 };
 
+static bool stream_raw;	/* raw pages written in place, as a save does */
+
 static uint8_t *make_stream(size_t *len)
 {
 	static uint8_t ram[NPAGES * HXS_PAGE];
@@ -48,6 +50,10 @@ static uint8_t *make_stream(size_t *len)
 							(uint8_t)(k * 2654435761u >> 13);
 	v.state.version = HXEN_STATE_VERSION;
 	CU_ASSERT_EQUAL_FATAL(hxs_writer_open(&w, fd), 0);
+	if (stream_raw) {
+		w.zlevel = HXS_ZSTD_RAW;
+		w.inplace = true;
+	}
 	parts[0] = &cfg;
 	lens[0] = sizeof(cfg);
 	parts[1] = "hxen-monitor\0--name\0x";
@@ -108,6 +114,78 @@ static void test_roundtrip(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f.cpuid);
 	CU_ASSERT_EQUAL(memcmp(f.cpuid, &stream_cpuid, sizeof(stream_cpuid)), 0);
 	hxs_file_free(&f);
+	free(buf);
+}
+
+static uint8_t *into_buf(void *opaque, uint64_t gpa)
+{
+	return (uint8_t *)opaque + gpa;
+}
+
+/*
+ * A light look and hxs_load_ram() make a full check: RAM damage passes
+ * the first and not the second; the pages load where they belong.  The
+ * head of a stream is its CONFIG, CPUID and RAM_REGION records.
+ */
+static void test_light_and_load(void)
+{
+	const struct hxs_parse_opts light = { .mode = HXS_PARSE_LIGHT };
+	const struct hxs_parse_opts head = { .mode = HXS_PARSE_HEAD };
+	size_t len;
+	uint8_t *buf = make_stream(&len), *ram = calloc(NPAGES, HXS_PAGE);
+	struct hxs_file f;
+	char err[300];
+	unsigned int bad = 0;
+
+	CU_ASSERT_FATAL(ram != NULL);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(buf, len, &f, &light, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hxs_load_ram(&f, into_buf, ram, err, sizeof(err)), 0);
+	for (unsigned int i = 0; i < NPAGES; i++)
+		for (unsigned int k = 0; k < HXS_PAGE; k += 997) {
+			uint8_t want = i % 3 == 0 ? 0 : i % 3 == 1 ? 'a' + k % 7 :
+				       (uint8_t)(k * 2654435761u >> 13);
+
+			bad += ram[(size_t)i * HXS_PAGE + k] != want;
+		}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* the last byte of the last RAM record's data */
+	for (unsigned int i = f.n; i--; )
+		if (f.recs[i].type == HXS_RAM) {
+			buf[f.recs[i].body - buf + f.recs[i].length - 1] ^= 0x40;
+			break;
+		}
+	hxs_file_free(&f);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(buf, len, &f, &light, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hxs_load_ram(&f, NULL, NULL, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "(RAM at offset"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "body CRC mismatch"));
+	hxs_file_free(&f);
+	CU_ASSERT_EQUAL(hxs_parse(buf, len, &f, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(buf, 600, &f, &head, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_EQUAL(f.n, 3);
+	CU_ASSERT_PTR_NOT_NULL(f.cpuid);
+	CU_ASSERT_STRING_EQUAL(f.argv[0], "hxen-monitor");
+	hxs_file_free(&f);
+	free(buf);
+	/* raw pages from guest RAM in place: the same pages, a full check */
+	stream_raw = true;
+	buf = make_stream(&len);
+	stream_raw = false;
+	CU_ASSERT(len > NPAGES * HXS_PAGE / 2);
+	memset(ram, 0, (size_t)NPAGES * HXS_PAGE);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse(buf, len, &f, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(hxs_load_ram(&f, into_buf, ram, err, sizeof(err)), 0);
+	bad = 0;
+	for (unsigned int i = 0; i < NPAGES; i++)
+		bad += ram[(size_t)i * HXS_PAGE + 5] !=
+		       (i % 3 == 0 ? 0 : i % 3 == 1 ? 'a' + 5 % 7 :
+			(uint8_t)(5 * 2654435761u >> 13));
+	CU_ASSERT_EQUAL(bad, 0);
+	hxs_file_free(&f);
+	free(ram);
 	free(buf);
 }
 
@@ -204,6 +282,7 @@ static void test_xs_blob(void)
 static const CU_TestInfo state_stream_tests[] = {
 	{ "CPUID record checked", test_bad_cpuid },
 	{ "writer and reader agree", test_roundtrip },
+	{ "light look, then RAM loaded and checked", test_light_and_load },
 	{ "bit flips and truncations are refused", test_flips_and_cuts },
 	{ "xenstore layout check", test_xs_blob },
 	CU_TEST_INFO_NULL,

@@ -13,7 +13,7 @@
 IMG=/tmp/st90.img
 rm -f "$IMG" /tmp/st90.save
 $H disk create "$IMG" 16M >/dev/null || fail "disk create failed"
-trap 'st_cleanup st90' EXIT
+trap 'st_cleanup st90; rm -f /tmp/st90.save' EXIT
 st_config st90 "disk = [\"format=raw,vdev=xvda,access=rw,target=$IMG\"]"
 $H create -q /tmp/st90.cfg || fail "create failed"
 st_prompt st90

@@ -9,7 +9,7 @@
 . /e2e/lib.sh
 . /e2e/state-lib.sh
 
-trap 'st_cleanup st91 st91a st91b' EXIT
+trap 'st_cleanup st91 st91a st91b; rm -f /tmp/st91.save /tmp/st91p.save' EXIT
 rm -f /tmp/st91.save
 st_config st91 "memory = 192"
 sed -i 's/^memory = 256$//' /tmp/st91.cfg

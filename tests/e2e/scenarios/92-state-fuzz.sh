@@ -14,7 +14,7 @@
 
 M=$E2E_BIN/hxen-state-mutate
 need "$M"
-trap 'st_cleanup st92 fz' EXIT
+trap 'st_cleanup st92 fz; rm -f /tmp/st92.save /tmp/fz.save' EXIT
 rm -f /tmp/st92.save
 st_config st92 "memory = 128"
 sed -i 's/^memory = 256$//' /tmp/st92.cfg

@@ -15,7 +15,7 @@
 
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 rpid=
-trap 'st_cleanup st94 st94r st94m; [ -n "$rpid" ] && kill $rpid 2>/dev/null' EXIT
+trap 'st_cleanup st94 st94r st94m; rm -f /tmp/st94.save; [ -n "$rpid" ] && kill $rpid 2>/dev/null' EXIT
 # qemu64 (the SVM emulated host) has SSE3, CMPXCHG16B and LAHF in 64-bit mode
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 for f in pni cx16 lahf_lm; do
