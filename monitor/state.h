@@ -48,6 +48,15 @@ void mon_vm_resume(struct mon_vm *vm);
 /* state_save.c, for the migration code too */
 int state_write_head(struct hxs_writer *w, struct mon_vm *vm);
 int state_write_machine(struct hxs_writer *w, struct mon_vm *vm, struct xs *xs);
+/*
+ * The guest pages the module writes through its own mapping, even with
+ * the vCPUs parked (a timer that fires sets a pending bit): shared_info,
+ * each vcpu_info and time area.  No dirty log sees those writes, and a
+ * page read twice (CRC, then write) may differ: a migration's last round
+ * sends them whole, a save copies them first.  Their page addresses in
+ * a new array *@gpa; how many, or -errno.
+ */
+int state_xen_pages(struct mon_vm *vm, uint64_t **gpa);	/* free(*gpa) */
 struct mon_vm *state_vm(void);
 double state_now_ms(void);
 

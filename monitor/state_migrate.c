@@ -265,43 +265,16 @@ static int send_marked(struct mig *m)
  * hold for writing and the special pages (xenstore and console rings);
  * the number of dirty pages.
  */
-/*
- * The pages the module itself writes while the guest cannot (vCPUs
- * parked): shared_info (event pending bits, time), each vcpu_info
- * (upcall_pending, time) and the time areas.  Those writes go through
- * the module's own mapping, which no dirty log sees, and a timer that
- * fires during the stop sets a pending bit there: sent whole at the
- * stop-and-copy, read after the timer state (state_write_machine), so
- * a timer that fires in between is at worst one spurious event there.
- */
+/* Pages the module writes with the vCPUs parked (state_xen_pages()). */
 static int note_xen_pages(struct mig *m)
 {
-	struct hxen_xen_state *xs = calloc(1, sizeof(*xs));
-	struct hxen_xen_state_io io = { (uintptr_t)xs, sizeof(*xs), 0 };
-	struct mon_mem *mem = &m->vm->mem;
-	int r = 0;
+	uint64_t *gpa = NULL;
+	int n = state_xen_pages(m->vm, &gpa);
 
-	if (!xs)
-		return -ENOMEM;
-	if (ioctl(m->vm->hvm.fd, HXEN_XEN_GET_STATE, &io) < 0)
-		r = errno == ENXIO || errno == ENOTTY ? 0 : -errno;	/* no Xen layer */
-	else if (xs->shinfo_gfn != HXEN_XEN_NO_GFN)
-		mon_mem_note_held(mem, xs->shinfo_gfn << 12);
-	free(xs);
-	for (unsigned int i = 0; !r && i < m->vm->nr_vcpus; i++) {
-		struct hxen_xen_vcpu_state st;
-
-		if (ioctl(m->vm->vcpus[i].hv.fd, HXEN_XEN_GET_VCPU_STATE, &st) < 0)
-			continue;	/* a vCPU without a Xen side */
-		if (st.vcpu_info_gpa != HXEN_XEN_NO_GFN)
-			mon_mem_note_held(mem, st.vcpu_info_gpa & ~4095ULL);
-		if (st.time_area_gpa != HXEN_XEN_NO_GFN) {
-			/* 32 bytes, which may straddle two pages */
-			mon_mem_note_held(mem, st.time_area_gpa & ~4095ULL);
-			mon_mem_note_held(mem, (st.time_area_gpa + 31) & ~4095ULL);
-		}
-	}
-	return r;
+	for (int i = 0; i < n; i++)
+		mon_mem_note_held(&m->vm->mem, gpa[i]);
+	free(gpa);
+	return n < 0 ? n : 0;
 }
 
 static int64_t fetch_dirty(struct mig *m, bool last)

@@ -213,6 +213,42 @@ int state_write_machine(struct hxs_writer *w, struct mon_vm *vm, struct xs *xs)
 	return r;
 }
 
+int state_xen_pages(struct mon_vm *vm, uint64_t **out)
+{
+	struct hxen_xen_state *xs = calloc(1, sizeof(*xs));
+	struct hxen_xen_state_io io = { (uintptr_t)xs, sizeof(*xs), 0 };
+	uint64_t *gpa = calloc(1 + 3 * vm->nr_vcpus, sizeof(*gpa));
+	int n = 0;
+
+	*out = gpa;
+	if (!xs || !gpa) {
+		free(xs);
+		return -ENOMEM;
+	}
+	if (ioctl(vm->hvm.fd, HXEN_XEN_GET_STATE, &io) < 0) {
+		n = errno == ENXIO || errno == ENOTTY ? 0 : -errno;
+		free(xs);
+		return n;	/* 0: no Xen layer, nothing it writes */
+	}
+	if (xs->shinfo_gfn != HXEN_XEN_NO_GFN)
+		gpa[n++] = xs->shinfo_gfn << 12;
+	free(xs);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct hxen_xen_vcpu_state st;
+
+		if (ioctl(vm->vcpus[i].hv.fd, HXEN_XEN_GET_VCPU_STATE, &st) < 0)
+			continue;	/* a vCPU without a Xen side */
+		if (st.vcpu_info_gpa != HXEN_XEN_NO_GFN)
+			gpa[n++] = st.vcpu_info_gpa & ~4095ULL;
+		if (st.time_area_gpa != HXEN_XEN_NO_GFN) {
+			/* 32 bytes, which may straddle two pages */
+			gpa[n++] = st.time_area_gpa & ~4095ULL;
+			gpa[n++] = (st.time_area_gpa + 31) & ~4095ULL;
+		}
+	}
+	return n;
+}
+
 /* CONFIG and the RAM layout: the start of every stream. */
 int state_write_head(struct hxs_writer *w, struct mon_vm *vm)
 {
@@ -294,6 +330,12 @@ int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 	xs = pvh_xs_lock();
 	r = hxs_writer_open(&w, fd);
 	w.zlevel = save_level();
+	if (!r) {
+		int n = state_xen_pages(vm, &w.volatile_gpa);
+
+		r = n < 0 ? n : 0;
+		w.nvolatile = n > 0 ? n : 0;
+	}
 	if (!r)
 		r = state_write_head(&w, vm);
 	if (!r)
@@ -316,6 +358,7 @@ int mon_state_save(int fd, bool resume_devices, struct state_stats *st,
 	st->bytes = w.bytes;
 	st->ram_pages = w.ram_pages;
 	st->zero_pages = w.zero_pages;
+	free(w.volatile_gpa);
 	hxs_writer_close(&w);
 	if (resume_devices || r)
 		be_core_resume();

@@ -229,6 +229,9 @@ struct hxs_writer {
 	 * parked, backends quiesced), or the record's CRC would not match.
 	 */
 	bool inplace;
+	/* pages the module may still write (state_xen_pages): copied */
+	uint64_t *volatile_gpa;
+	unsigned int nvolatile;
 	void *zctx;		/* ZSTD_CCtx */
 	struct hxs_ram_pool *pool;	/* RAM records' threads (stream_ram.c) */
 };

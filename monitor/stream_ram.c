@@ -57,6 +57,8 @@ struct hxs_ram_pool {
 	uint64_t posted, next;
 	int level;		/* the writer's zlevel, for this call */
 	bool inplace;		/* and its inplace */
+	const uint64_t *volatile_gpa;	/* and its pages to copy */
+	unsigned int nvolatile;
 	bool stop;
 };
 
@@ -169,13 +171,25 @@ static void run_job(struct ram_job *j, ZSTD_CCtx *z, int level)
 	j->out_len = sizeof(*rh) + len + (8 - len % 8) % 8;
 }
 
+/* A page of @run that the module may write while it is read: copy it. */
+static bool run_volatile(const struct hxs_ram_pool *p, const struct hxs_ram_run *run)
+{
+	uint64_t end = run->gpa + (uint64_t)run->npages * HXS_PAGE;
+
+	for (unsigned int i = 0; i < p->nvolatile; i++)
+		if (p->volatile_gpa[i] >= run->gpa && p->volatile_gpa[i] < end)
+			return true;
+	return false;
+}
+
 /* Take the next job and run it; the lock is held around the counters. */
 static void take_one(struct hxs_ram_pool *p, ZSTD_CCtx *z)
 {
 	struct ram_job *j = &p->jobs[p->next++ % RAM_BATCH];
 
 	pthread_mutex_unlock(&p->lock);
-	if (p->inplace && p->level == HXS_ZSTD_RAW && !j->run.crc)
+	if (p->inplace && p->level == HXS_ZSTD_RAW && !j->run.crc &&
+	    !run_volatile(p, &j->run))
 		run_inplace(j);
 	else
 		run_job(j, z, p->level);
@@ -265,6 +279,8 @@ int hxs_write_ram_runs(struct hxs_writer *w, const struct hxs_ram_run *runs,
 	p->posted = p->next = 0;
 	p->level = w->zlevel;
 	p->inplace = w->inplace;
+	p->volatile_gpa = w->volatile_gpa;
+	p->nvolatile = w->nvolatile;
 	while (written < n && !w->err) {
 		struct ram_job *j;
 
