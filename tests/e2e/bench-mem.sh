@@ -3,7 +3,8 @@
 # make bench, memory section (sourced by bench-inside.sh after the boot
 # comparison; BENCH_ONLY=boot runs it too, BENCH_ONLY=mem only this): the
 # monitor's memory beyond the guest's own.  A 512 MiB guest (the bench
-# shell) boots under hxen-monitor; once at its shell, and again after it
+# shell) boots under hxen-monitor with its kernel cached (warm; cold
+# first if the cache is empty); once at its shell, and again after it
 # wrote MB_TOUCH MiB into its tmpfs, /proc/PID/smaps of the monitor gives
 #   guest:    Rss of the guest-RAM mapping (the anonymous mapping of
 #             the guest's size and its 64 KiB of Xen special pages,
@@ -19,12 +20,13 @@ MB_TOUCH=128
 MB_TARGET_KB=$((8 * 1024))
 MB_RAMDISK=/tmp/bench-mem.cpio.gz
 
-# mb_smaps PID GUEST_KB: "rss guest pss mappings" (kB; rss and pss
-# without the guest mapping, mappings: how many matched: anonymous, of
-# GUEST_KB plus at most 2 MiB, the guest's Xen special pages that
-# monitor/mem.c allocates with its RAM, monitor/pvh.c), then
+# mb_smaps PID GUEST_KB: "rss guest pss mappings thp" (kB; rss, pss and
+# thp, the transparent huge pages, without the guest mapping; mappings:
+# how many matched: anonymous, of GUEST_KB plus at most 2 MiB, the
+# guest's Xen special pages that monitor/mem.c allocates with its RAM,
+# monitor/pvh.c), then
 # "name kB" for each other mapping name with resident pages (anonymous
-# ones without a name as [anon], files by their base name)
+# ones without a name as "[anon-SIZEkB]", files by their base name)
 mb_smaps() {
 	awk -v g="$2" '
 	/^[0-9a-f]+-[0-9a-f]+ / {
@@ -32,11 +34,19 @@ mb_smaps() {
 		sub(/.*\//, "", name)
 		next
 	}
-	$1 == "Size:" { isg = name == "[anon]" && $2 >= g && $2 <= g + 2048; n += isg; next }
+	$1 == "Size:" {
+		isg = name == "[anon]" && $2 >= g && $2 <= g + 2048
+		n += isg
+		# anonymous mappings by size: thread stacks, malloc arenas
+		if (name == "[anon]" && !isg)
+			name = sprintf("[anon-%dkB]", $2)
+		next
+	}
+	$1 == "AnonHugePages:" { if (!isg) thp += $2; next }
 	$1 == "Rss:" { if (isg) gr += $2; else { rss += $2; by[name] += $2 }; next }
 	$1 == "Pss:" { if (!isg) pss += $2; next }
 	END {
-		print rss + 0, gr + 0, pss + 0, n + 0
+		print rss + 0, gr + 0, pss + 0, n + 0, thp + 0
 		for (k in by)
 			if (by[k] > 0)
 				print k, by[k]
@@ -53,7 +63,7 @@ mib() {
 mb_report() {
 	MB_OVER=
 	mb_smaps "$1" $((MB_GUEST_MB * 1024)) > /tmp/bench-mem.smaps
-	read -r _rss _gr _pss _n < /tmp/bench-mem.smaps
+	read -r _rss _gr _pss _n _thp < /tmp/bench-mem.smaps
 	if [ "${_n:-0}" != 1 ]; then
 		missing "monitor memory overhead ($2): ${_n:-no} anonymous mapping(s) of $MB_GUEST_MB MiB (+ up to 2) in /proc/$1/smaps (the guest RAM)"
 		return
@@ -64,51 +74,64 @@ mb_report() {
 	# the module's nested tables (kernel memory, debugfs: hx_mmu_audit)
 	_npt=$(cat /sys/kernel/debug/hxen/vm* 2>/dev/null |
 		sed -n 's/^npt: \([0-9]*\) tables, \([0-9]*\) pages mapped.*/\1 table pages, \2 pages mapped/p' | head -n1)
-	echo "@@BENCH mem_monitor_overhead[$2] $(mib "$_rss") MiB (target <= 8 MiB: $_met; Rss beyond the guest RAM mapping; Pss $(mib "$_pss") MiB; guest RAM resident $(mib "$_gr") of $MB_GUEST_MB MiB; $_thr threads${_npt:+; module: $_npt})"
+	echo "@@BENCH mem_monitor_overhead[$2] $(mib "$_rss") MiB (target <= 8 MiB: $_met; Rss beyond the guest RAM mapping; Pss $(mib "$_pss") MiB, $(mib "$_thp") MiB of it in huge pages; guest RAM resident $(mib "$_gr") of $MB_GUEST_MB MiB; $_thr threads${_npt:+; module: $_npt})"
 	echo "@@BENCH mem_monitor_overhead_by_mapping[$2] $(sed 1d /tmp/bench-mem.smaps | sort -k2 -n -r | head -n 8 |
 		awk '{ printf "%s%s %d kB", sep, $1, $2; sep = ", " }')"
 }
 
-mb_status=0
-if [ -f "$G/bench.cpio.gz" ] && [ -f "$G/disk-modules.cpio.gz" ] && [ -c /dev/hxen ]; then
-	cat "$G/initramfs.cpio.gz" "$G/disk-modules.cpio.gz" "$G/bench.cpio.gz" > "$MB_RAMDISK"
+# mb_run KIND: one boot of the 512 MiB guest (KIND: cold, the bzImage
+# decompressed, or warm, the extracted kernel cached), measured at its
+# shell and after it touched MB_TOUCH MiB; 1 if nothing was measured
+mb_run() {
 	rm -f /tmp/bench-mem.in
 	mkfifo /tmp/bench-mem.in
-	# the kernel cache of the boot section (cold if it did not run)
 	"$E2E_BIN/hxen-monitor" --memory ${MB_GUEST_MB}M \
 		--kernel "$G/vmlinuz" --ramdisk "$MB_RAMDISK" \
 		--kernel-cache /tmp/bench-kcache \
 		--cmdline "console=hvc0 quiet panic=-1 rdinit=/bench-init" \
 		--serial none --console stdio < /tmp/bench-mem.in > /tmp/bench-mem.out 2>&1 &
 	mb_pid=$!
+	mb_t0=$(now)
 	exec 4> /tmp/bench-mem.in
-	mkdir -p /sys/kernel/debug
-	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	_r=1
 	if blk_wait /tmp/bench-mem.out 'hxen-guest: bench shell' $BENCH_TIMEOUT $mb_pid; then
+		# the exit profile too: kind 6 is the nested page faults that
+		# mapped the guest's RAM (kmod/hx_backend.h)
+		echo "# mem $1: bench shell after $(delta "$mb_t0" "$(now)") s; $(hx_prof)"
 		# let the boot's last work (udev, modules) settle
 		sleep 2
-		mb_report $mb_pid booted
-		o1=$MB_OVER
+		mb_report $mb_pid "$1, booted"
+		[ -n "$MB_OVER" ] && _r=0
 		# the quotes keep the echoed command line from matching
 		blk_send "dd if=/dev/zero of=/touch bs=1M count=$MB_TOUCH 2>/dev/null; echo @@TOU""CHED"
 		if blk_wait /tmp/bench-mem.out '^@@TOUCHED' $(( 60 * ${E2E_SCALE:-1} )) $mb_pid; then
-			mb_report $mb_pid "touched ${MB_TOUCH} MiB"
-			o2=$MB_OVER
+			mb_report $mb_pid "$1, touched ${MB_TOUCH} MiB"
 		else
-			missing "monitor memory overhead after touching $MB_TOUCH MiB: the guest's dd did not finish"
+			missing "monitor memory overhead ($1) after touching $MB_TOUCH MiB: the guest's dd did not finish"
 		fi
-		[ -n "$o1" ] || mb_status=1
 		blk_send 'poweroff -f'
 		blk_wait /tmp/bench-mem.out 'NO-SUCH-LINE' 20 $mb_pid
 	else
-		missing "monitor memory overhead: the 512 MiB guest did not reach its shell; last lines:"
+		missing "monitor memory overhead ($1): the 512 MiB guest did not reach its shell; last lines:"
 		guest_prefix < /tmp/bench-mem.out | tail -n 12
-		mb_status=1
 	fi
 	kill -9 $mb_pid 2>/dev/null
 	exec 4>&-
 	wait $mb_pid 2>/dev/null
-	rm -f "$MB_RAMDISK" /tmp/bench-mem.in
+	rm -f /tmp/bench-mem.in
+	return $_r
+}
+
+mb_status=0
+if [ -f "$G/bench.cpio.gz" ] && [ -f "$G/disk-modules.cpio.gz" ] && [ -c /dev/hxen ]; then
+	cat "$G/initramfs.cpio.gz" "$G/disk-modules.cpio.gz" "$G/bench.cpio.gz" > "$MB_RAMDISK"
+	mkdir -p /sys/kernel/debug
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	# the kernel cache of the boot section; without it (BENCH_ONLY=mem)
+	# a cold boot first, which fills it
+	ls /tmp/bench-kcache/vmlinux-* >/dev/null 2>&1 || mb_run cold || mb_status=1
+	mb_run warm || mb_status=1
+	rm -f "$MB_RAMDISK"
 else
 	missing "monitor memory overhead: $G/bench.cpio.gz, $G/disk-modules.cpio.gz or /dev/hxen absent"
 	mb_status=1
