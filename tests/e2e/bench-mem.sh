@@ -77,6 +77,13 @@ mb_report() {
 	echo "@@BENCH mem_monitor_overhead[$2] $(mib "$_rss") MiB (target <= 8 MiB: $_met; Rss beyond the guest RAM mapping; Pss $(mib "$_pss") MiB, $(mib "$_thp") MiB of it in huge pages; guest RAM resident $(mib "$_gr") of $MB_GUEST_MB MiB; $_thr threads${_npt:+; module: $_npt})"
 	echo "@@BENCH mem_monitor_overhead_by_mapping[$2] $(sed 1d /tmp/bench-mem.smaps | sort -k2 -n -r | head -n 8 |
 		awk '{ printf "%s%s %d kB", sep, $1, $2; sep = ", " }')"
+	# which mappings besides the guest's got huge pages, and their
+	# neighbours (a malloc arena's reserve is the ---p one after it)
+	[ "${_thp:-0}" = 0 ] || awk -v g=$((MB_GUEST_MB * 1024)) '
+		/^[0-9a-f]+-[0-9a-f]+ / { prev = cur; cur = $0; if (want) { print "# mem: next: " cur; want = 0 }; next }
+		$1 == "Size:" { sz = $2 }
+		$1 == "AnonHugePages:" && $2 > 0 && !(sz >= g && sz <= g + 2048) {
+			print "# mem: " $2 " kB of huge pages in " cur " (" sz " kB); before it: " prev; want = 1 }' "/proc/$1/smaps"
 }
 
 # mb_run KIND: one boot of the 512 MiB guest (KIND: cold, the bzImage
