@@ -331,13 +331,44 @@ static int map_huge(struct hx_vm *vm, unsigned long seq, unsigned long hva, u64 
 }
 
 /*
+ * The page at @hva for a read fault, taken so that what the host shares
+ * stays shared: a KSM page, a page still shared copy-on-write (fork), a
+ * page of a private file mapping.  1 and *@writable when the host maps
+ * the page writable (the nested entry may be too: should the host
+ * write-protect it later, the notifier drops the entry first); 1 and
+ * !*@writable for a page it maps read-only (the guest's first write
+ * faults again, and the GUP for writing unshares it, through the
+ * notifier).  0 when the host maps nothing there yet, or the zero page:
+ * the caller faults the page in for writing, as before (a huge zero page
+ * mapped for a read would be split at the guest's first write, and that
+ * guest RAM would lose its huge pages).
+ */
+static int read_page(unsigned long hva, struct page **page, bool *writable)
+{
+	if (get_user_pages_fast_only(hva, 1, FOLL_WRITE, page) == 1) {
+		*writable = true;
+		return 1;
+	}
+	if (get_user_pages_fast_only(hva, 1, 0, page) != 1)
+		return 0;
+	/* Anonymous and file pages have a mapping; the zero pages none. */
+	if (is_zero_pfn(page_to_pfn(*page)) || !page_folio(*page)->mapping) {
+		put_page(*page);
+		return 0;
+	}
+	*writable = false;
+	return 1;
+}
+
+/*
  * Nested page fault at @gpa inside @slot (mem_lock held for read, may
  * sleep).  Maps the page, from the monitor's VMA, plus neighbours the
- * host already backs (a THP is mapped whole after one fault).  Dirty
- * logged slots get writable entries only for written pages, which are
- * logged.  Returns 0 (re-enter; the guest faults again after a race) or
- * -EFAULT when the monitor's mapping cannot give the page (unmapped,
- * read-only for a write, ...).
+ * host already backs writable (a THP is mapped whole after one fault).
+ * A read maps a page the host shares read-only without unsharing it
+ * (read_page).  Dirty logged slots get writable entries only for written
+ * pages, which are logged.  Returns 0 (re-enter; the guest faults again
+ * after a race) or -EFAULT when the monitor's mapping cannot give the
+ * page (unmapped, read-only for a write, ...).
  */
 int hx_mmu_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa, bool write)
 {
@@ -348,12 +379,10 @@ int hx_mmu_fault(struct hx_vm *vm, struct hx_slot *slot, u64 gpa, bool write)
 	unsigned long seq, hva;
 	int idx, nr_before, nr_after, k, ret;
 	u32 prot, prot_nb;
-	bool huge;
+	bool huge, host_w;
 
-	prot = HX_PROT_R | HX_PROT_X | (ro ? 0 : HX_PROT_W);
-	prot_nb = slot->dirty ? HX_PROT_R | HX_PROT_X : prot;
-	if (slot->dirty && !write)
-		prot = prot_nb;
+	/* Neighbours are taken only where the host maps them writable. */
+	prot_nb = hx_npt_fault_prot(ro, slot->dirty, false, true);
 
 	/* The window: HX_AROUND aligned pages around the fault, inside the slot. */
 	win = max(slot->gpa, ALIGN_DOWN(pg_gpa, HX_AROUND * PAGE_SIZE));
@@ -376,12 +405,15 @@ retry:
 		goto out;
 	seq = READ_ONCE(vm->mmu_seq);
 	smp_rmb();
-	if (get_user_pages_fast(hva, 1, gup, &pages[idx]) != 1) {
+	host_w = !ro;
+	if ((ro || write || !read_page(hva, &pages[idx], &host_w)) &&
+	    get_user_pages_fast(hva, 1, gup, &pages[idx]) != 1) {
 		ret = -EFAULT;
 		goto out;
 	}
+	prot = hx_npt_fault_prot(ro, slot->dirty, write, host_w);
 	if (huge && PageTransCompound(pages[idx])) {
-		ret = map_huge(vm, seq, hva, pg_gpa, pages[idx], prot, !ro);
+		ret = map_huge(vm, seq, hva, pg_gpa, pages[idx], prot, host_w);
 		if (ret != -EEXIST) {
 			put_page(pages[idx]);
 			if (ret == -EAGAIN)

@@ -5,7 +5,9 @@
  * (hx_mmu.c) must keep the two equal; a leaf that differs, or that is
  * writable over a page the monitor maps read-only (a KSM page, a
  * copy-on-write page), means the guest and the monitor see different
- * memory, e.g. different xenstore rings.  Read without stopping the VM:
+ * memory, e.g. different xenstore rings.  A read-only leaf over a
+ * read-only page is fine: a guest read that left the page shared.  Read
+ * without stopping the VM:
  * a leaf changed during the walk can show up once as a false alarm,
  * so read the file twice.
  */
@@ -18,7 +20,7 @@ struct hx_audit {
 	struct hx_vm *vm;
 	struct mm_struct *mm;
 	u64 w_mask;		/* the writable bit of a leaf */
-	unsigned long leaves, huge, differ, wr_over_ro, unmapped, outside;
+	unsigned long leaves, huge, differ, wr_over_ro, unmapped, outside, ro_shared;
 	bool bad_seen;
 	u64 first_gpa;
 	unsigned long first_npt, first_mm;
@@ -84,6 +86,8 @@ static void audit_leaf(struct hx_audit *a, u64 gpa, u64 e)
 	} else {
 		bad = (e & a->w_mask) && !wr;
 		a->wr_over_ro += bad;
+		/* a guest read left a KSM or copy-on-write page shared */
+		a->ro_shared += !(e & a->w_mask) && !wr;
 	}
 	if (bad && !a->bad_seen) {
 		a->bad_seen = true;
@@ -133,9 +137,10 @@ void hx_mmu_audit(struct seq_file *m, struct hx_vm *vm)
 	mmput(a.mm);
 	seq_printf(m, "npt: %lu tables, %lu pages mapped, %lu 2 MiB leaves (%lu made, %lu split); "
 		   "%lu differ from the monitor's page, %lu writable over a read-only page, "
-		   "%lu over nothing, %lu outside slots",
+		   "%lu over nothing, %lu outside slots; %lu read-only over a read-only page",
 		   vm->npt.nr_tables, a.leaves, a.huge, vm->npt.nr_huge_made,
-		   vm->npt.nr_huge_split, a.differ, a.wr_over_ro, a.unmapped, a.outside);
+		   vm->npt.nr_huge_split, a.differ, a.wr_over_ro, a.unmapped, a.outside,
+		   a.ro_shared);
 	if (a.bad_seen)
 		seq_printf(m, " (first: gpa %#llx npt pfn %#lx monitor pfn %#lx)",
 			   a.first_gpa, a.first_npt, a.first_mm);

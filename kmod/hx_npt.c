@@ -295,3 +295,12 @@ bool hx_npt_huge_window(u64 slot_gpa, u64 slot_size, u64 uaddr, bool logged, u64
 	return win >= slot_gpa && win + HX_NPT_HUGE_SIZE <= slot_gpa + slot_size &&
 	       win + HX_NPT_HUGE_SIZE > win;
 }
+
+u32 hx_npt_fault_prot(bool slot_ro, bool logged, bool write, bool host_writable)
+{
+	u32 prot = HX_PROT_R | HX_PROT_X;
+
+	if (!slot_ro && host_writable && (write || !logged))
+		prot |= HX_PROT_W;
+	return prot;
+}

@@ -85,4 +85,13 @@ bool hx_npt_is_huge(u64 e, u32 level);
  */
 bool hx_npt_huge_window(u64 slot_gpa, u64 slot_size, u64 uaddr, bool logged, u64 gpa);
 
+/*
+ * The rights of a nested entry made at a fault: a read-only slot is never
+ * writable; a page is writable only where the host maps it writable (a
+ * page it shares read-only, KSM or copy-on-write, stays shared until the
+ * guest writes it), and on a dirty-logged slot only for a write, which is
+ * logged.
+ */
+u32 hx_npt_fault_prot(bool slot_ro, bool logged, bool write, bool host_writable);
+
 #endif /* HX_NPT_H */

@@ -44,6 +44,8 @@ struct mon_mem {
 	uint64_t ram_size;	/* bytes of RAM requested */
 	void *map;		/* the single anonymous mapping */
 	size_t map_size;
+	void *res;		/* ... inside this one (mon_mem_alloc) */
+	size_t res_size;
 	/*
 	 * Guest RAM the monitor writes itself, which no nested-paging dirty
 	 * log sees (live migration): one bit per page and backed region,

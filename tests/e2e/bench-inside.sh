@@ -39,10 +39,16 @@ delta() {	# delta T0 T1 -> seconds with 2 decimals
 }
 
 status=0
-# bench_only=blk or bench_only=net on the emulated host's command line
-# (make bench BENCH_ONLY=blk): only the block or the network throughput
+# bench_only=PART on the emulated host's command line (make bench
+# BENCH_ONLY=PART): only that part.  boot: the boot-time comparison and the
+# monitor's memory overhead (bench-mem.sh); mem: only the latter; blk, net,
+# state: the block or network throughput, save/restore/migration.
 only=$(sed -n 's/.*bench_only=\([a-z]*\).*/\1/p' /proc/cmdline)
 [ -n "$only" ] && echo "# bench_only=$only: the other benchmarks are skipped"
+# skip PART: true if bench_only names another part
+skip() {
+	[ -n "$only" ] && [ "$only" != "$1" ]
+}
 if [ -n "$only" ]; then
 	:
 elif [ -c /dev/hxen ] && [ -x "$E2E_BIN/hxen-monitor" ] && [ -f "$TESTGUEST" ]; then
@@ -116,7 +122,7 @@ hxen_boot() {
 	B_AT_INIT=
 }
 
-if [ -n "$only" ]; then
+if skip boot; then
 	:
 elif [ -f "$G/vmlinuz" ] && [ -c /dev/hxen ]; then
 	# Cold: an empty extracted-kernel cache, so the monitor decompresses
@@ -203,7 +209,7 @@ kvm_measure() {
 	fi
 }
 
-if [ -n "$only" ]; then
+if skip boot; then
 	:
 elif ! command -v qemu-system-x86_64 >/dev/null; then
 	missing "QEMU+KVM comparison: qemu-system-x86_64 not in the initramfs (E2E_KVM=1)"
@@ -220,6 +226,7 @@ elif [ -f "$G/vmlinuz" ]; then
 	elf=$(ls /tmp/bench-kcache/vmlinux-* 2>/dev/null | head -n1)
 	[ -n "$elf" ] || missing "QEMU+KVM with the PVH ELF: hxen's cold boot left no extracted kernel in /tmp/bench-kcache"
 	kvm_best= kvm_best_name=
+	: > /tmp/bench-kvm.cfgs
 	# Every machine type and kernel format QEMU boots this guest with;
 	# hxen is compared with the fastest (issue: "compare with the peer's
 	# fastest configuration").  microvm has no PCI: the console is its
@@ -232,6 +239,7 @@ elif [ -f "$G/vmlinuz" ]; then
 		esac
 		kvm_measure "$cfg" -M "$machine,accel=kvm" -kernel "$kern"
 		[ -n "$kvm_init" ] || continue
+		echo "$cfg $kvm_init" >> /tmp/bench-kvm.cfgs
 		if [ -z "$kvm_best" ] || awk -v a="$kvm_init" -v b="$kvm_best" 'BEGIN { exit !(a < b) }'; then
 			kvm_best=$kvm_init kvm_best_name=$cfg kvm_best_exits=$kvm_exits
 		fi
@@ -251,6 +259,10 @@ ratio() {
 }
 if [ -n "$hx_init" ] && [ -n "$kvm_init" ]; then
 	echo "@@BENCH ratio_boot_to_init_hxen_over_kvm $(ratio "$hx_init" "$kvm_init") x (cold: $(ratio "$hx_cold" "$kvm_init") x; against QEMU+KVM's fastest: $kvm_best_name)"
+	# and against every configuration that booted (the same run)
+	while read -r cfg t; do
+		echo "@@BENCH ratio_boot_to_init_hxen_over_kvm[$cfg] warm $(ratio "$hx_init" "$t") x, cold $(ratio "$hx_cold" "$t") x"
+	done < /tmp/bench-kvm.cfgs
 fi
 if [ -n "$hx_exits" ] && [ -n "$kvm_exits" ] && [ "$kvm_exits" -gt 0 ]; then
 	echo "@@BENCH ratio_exits_hxen_over_kvm $(awk -v a="$hx_exits" -v b="$kvm_exits" 'BEGIN { printf "%.2f", a / b }') x ($kvm_best_name)"
@@ -503,8 +515,11 @@ blk_stats() {
 			for (i = 1; i <= NR; i++) printf " %s", v[i]; print "" }'
 }
 
+# the monitor's memory beyond the guest's (BENCH_ONLY=boot or mem too)
+skip boot && skip mem || . /e2e/bench-mem.sh
+
 blk_status=0
-if [ "$only" = net ] || [ "$only" = state ]; then
+if skip blk; then
 	:
 elif [ -f "$G/bench.cpio.gz" ] && [ -f "$G/disk-modules.cpio.gz" ] && [ -f "$G/vmlinuz" ]; then
 	cat "$G/initramfs.cpio.gz" "$G/disk-modules.cpio.gz" "$G/bench.cpio.gz" > "$BLK_RAMDISK"
@@ -732,7 +747,7 @@ net_report() {
 }
 
 net_status=0
-if [ "$only" = blk ] || [ "$only" = state ]; then
+if skip net; then
 	:
 elif ! command -v iperf3 >/dev/null; then
 	missing "network throughput: iperf3 not in the emulated host (apt-get install iperf3)"
@@ -793,7 +808,5 @@ else
 fi
 [ $net_status = 0 ] || status=1
 # save, restore, live migration (BENCH_ONLY=state: only these)
-case $only in
-""|state) . /e2e/bench-state.sh ;;
-esac
+skip state || . /e2e/bench-state.sh
 exit $status

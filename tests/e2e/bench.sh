@@ -7,7 +7,9 @@
 #
 #   tests/e2e/bench.sh [svm|vmx]
 #
-# BENCH_ONLY=blk (or net) runs only the block (or network) throughput part
+# BENCH_ONLY=boot runs only the boot-time comparison and the monitor's
+# memory overhead (bench-mem.sh; BENCH_ONLY=mem only the latter);
+# BENCH_ONLY=blk (or net) only the block (or network) throughput part
 # (bench-inside.sh); BENCH_ONLY=state only save/restore/migration
 # (bench-state.sh).  The emulated host gets 2 GiB (E2E_MEM): a migration
 # on one host holds the guest's RAM three times (source, receiver, the

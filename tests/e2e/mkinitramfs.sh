@@ -62,6 +62,7 @@ install -m 644 "$top/tests/e2e/net-lib.sh" "$root/e2e/net-lib.sh"
 install -m 755 "$top/tests/e2e/demo-inside.sh" "$root/e2e/demo.sh"
 install -m 755 "$top/tests/e2e/bench-inside.sh" "$root/e2e/bench.sh"
 install -m 644 "$top/tests/e2e/bench-state.sh" "$root/e2e/bench-state.sh"
+install -m 644 "$top/tests/e2e/bench-mem.sh" "$root/e2e/bench-mem.sh"
 mkdir -p "$root/e2e/demos"
 for s in "$top"/tests/e2e/demos/*.sh; do
 	[ -e "$s" ] && install -m 644 "$s" "$root/e2e/demos/"

@@ -255,6 +255,8 @@ run_host() {
 	# Disks ("# e2e-disk: rootfs", tests/e2e/disk.sh): QEMU only so far.
 	qemu_disk=()
 	disks=$(for s in "${list[@]}"; do scenario_disks "$here/scenarios/$s.sh"; done | sort -u)
+	# the bench runs no scenario: it needs none of their disks
+	[ "$mode" = bench ] && disks=
 	for d in $disks; do
 		case $h:$d in
 		svm:rootfs|svm:rootfs-cpio) rootfs_disk "$build" "$d" ||

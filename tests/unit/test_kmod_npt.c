@@ -267,6 +267,31 @@ static void test_window_rule(void)
 	CU_ASSERT(!hx_npt_huge_window(0xfeff0000, 0x10000, 0x7f0000000000ULL, false, 0xfeff0000));
 }
 
+/*
+ * The rights of an entry made at a fault: writable only where the host
+ * maps the page writable, never on a read-only slot, on a dirty-logged
+ * slot only for a write.
+ */
+static void test_fault_prot(void)
+{
+	const u32 rx = HX_PROT_R | HX_PROT_X, rwx = rx | HX_PROT_W;
+
+	/* plain slot: what the host maps */
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, false, false, true), rwx);
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, false, true, true), rwx);
+	/* a read of a page the host shares read-only (KSM, COW) */
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, false, false, false), rx);
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, false, true, false), rx);
+	/* dirty-logged: a read stays read-only, a write (logged) does not */
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, true, false, true), rx);
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, true, true, true), rwx);
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(false, true, true, false), rx);
+	/* read-only slot: never writable */
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(true, false, true, true), rx);
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(true, true, true, true), rx);
+	CU_ASSERT_EQUAL(hx_npt_fault_prot(true, false, false, true), rx);
+}
+
 static const CU_TestInfo npt_tests[] = {
 	{ "2 MiB leaf: map and lookup", test_huge_map_lookup },
 	{ "2 MiB leaves off (EPT without them)", test_huge_not_allowed },
@@ -277,6 +302,7 @@ static const CU_TestInfo npt_tests[] = {
 	{ "retired list full", test_retired_full },
 	{ "free never frees a leaf", test_free_skips_leaves },
 	{ "window rule", test_window_rule },
+	{ "rights at a fault", test_fault_prot },
 	CU_TEST_INFO_NULL,
 };
 
