@@ -150,10 +150,19 @@ xwd -root -silent > "$tmp/shot.xwd"
 	pass "the test pattern, pixel for pixel" || fail "$(cat "$tmp/pat")"
 cmd resize 800 600	# the bars again, same size
 wait_out '^ok'
+# the window follows the mode asynchronously: let that settle first, or
+# it may land after (and undo) the user's size below
+sleep 0.5
 
 # the user sizes the window: letterbox, aspect kept; the pointer maps through it
-xdotool windowsize "$win" 1200 600
-sleep 0.5; geom
+for _ in 1 2 3; do
+	xdotool windowsize "$win" 1200 600
+	for _ in $(seq 20); do
+		sleep 0.1; geom
+		[ "$ww" = 1200 ] && break 2
+	done
+done
+sleep 0.3; geom
 got=$(probe 100 300; probe 250 300; probe 950 300; probe 1150 300)
 # 800x600 in 1200x600: bars of 200 px on each side
 [ "$got" = $'000000\nff0000\nffffff\n000000' ] && pass "letterbox 1200x600" || fail "letterbox: $(echo $got)"
