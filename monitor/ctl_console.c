@@ -112,7 +112,11 @@ static void queue_add(struct con_client *cl, const char *p, size_t n)
 
 	if (!cl->q)
 		cl->q = malloc(CTL_CLIENT_QUEUE);
-	take = cl->q ? CTL_CLIENT_QUEUE - cl->qlen : 0;
+	if (!cl->q) {
+		cl->dropped += n;
+		return;
+	}
+	take = CTL_CLIENT_QUEUE - cl->qlen;
 	if (take > n)
 		take = n;
 	memcpy(cl->q + cl->qlen, p, take);
@@ -120,8 +124,8 @@ static void queue_add(struct con_client *cl, const char *p, size_t n)
 	cl->dropped += n - take;
 }
 
-/* Without blocking; false if the peer is gone (the control thread sees it). */
-static bool client_send(struct con_client *cl, const char *p, size_t n)
+/* Without blocking; a peer that is gone is dropped by the control thread. */
+static void client_send(struct con_client *cl, const char *p, size_t n)
 {
 	bool was_idle = !cl->qlen;
 
@@ -129,19 +133,18 @@ static bool client_send(struct con_client *cl, const char *p, size_t n)
 		ssize_t w = send(cl->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (w < 0 && errno != EAGAIN && errno != EINTR)
-			return false;
+			return;
 		if (w > 0) {
 			p += w;
 			n -= w;
 		}
 	}
 	if (!n)
-		return true;
+		return;
 	queue_add(cl, p, n);
 	/* the control thread polls for POLLOUT only where a queue waits */
 	if (was_idle)
 		ctl_wake_poll();
-	return true;
 }
 
 void ctl_console_output(const void *buf, size_t len)
