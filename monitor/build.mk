@@ -66,6 +66,7 @@ UNIT_SRCS += monitor/acpi.c monitor/pvh.c monitor/loader_bzimage.c monitor/kcach
 	     monitor/xs_watch.c
 UNIT_LIBS += -llzma -lz -lzstd
 # The state stream's reader and writer (save/restore)
-UNIT_SRCS += monitor/stream.c monitor/stream_ram.c monitor/stream_xs.c
+UNIT_SRCS += monitor/stream.c monitor/stream_ram.c monitor/stream_xs.c \
+	     monitor/stream_map.c
 # CPU levelling: cpuid = parser and the destination check
 UNIT_SRCS += monitor/cpuid_level.c

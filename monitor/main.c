@@ -96,7 +96,9 @@ int main(int argc, char **argv)
 	block_signals(&set);
 	/* a guest reboot builds the VM again (--on-reboot, monitor/pvh.h) */
 	for (bool first = true;; first = false) {
-		if (mon_vm_setup(&vm, &cfg) < 0) {
+		/* late: the migration's sender gave up (state_incoming.c) */
+		if (mon_vm_setup(&vm, &cfg) < 0 ||
+		    (first && state_incoming_late())) {
 			mon_vm_teardown(&vm);
 			be_core_release();
 			return MON_EXIT_SETUP;

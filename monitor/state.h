@@ -84,7 +84,12 @@ int state_incoming_head(void **buf, size_t *len, char *why, size_t whylen);
 int state_incoming_rest(struct mon_vm *vm, void **buf, size_t *len,
 			char *why, size_t whylen);
 void state_incoming_free(void);
-/* main.c, once the vCPUs run: tell the receiving CLI */
+/*
+ * main.c: late, just before the vCPUs start (true: too long after END,
+ * the sender has given up, so this copy must not run); running, once
+ * they run: tell the receiving CLI.
+ */
+bool state_incoming_late(void);
 void mon_state_incoming_running(void);
 
 /* state_dev.c */

@@ -9,8 +9,9 @@
  *   HEAD    a file holding what the CLI read already: the stream header,
  *           CONFIG and CPUID, as they arrived
  *   IN      the rest of the stream (the connection, or ssh's stdin)
- *   STATUS  a pipe back to the CLI: "ok\n" once the vCPUs run; closed
- *           without it (the monitor exits) when anything failed
+ *   STATUS  a pipe back to the CLI: "end\n" when END arrived, "ok\n" once
+ *           the vCPUs run; closed without "ok" (the monitor exits) when
+ *           anything failed
  *
  * LAYOUT phase: the head and the RAM_REGION records are read and checked
  * (state_restore.c compares them with this VM's layout).  VM phase, before
@@ -22,6 +23,13 @@
  * starts zeroed (state_restore.c drops what the boot loader wrote): the
  * sender leaves out runs of zero pages.  A stream that stops, breaks or is
  * refused makes the VM setup fail: the monitor exits, nothing ran.
+ *
+ * The sender waits MIGRATE_ACK_SECS (state_migrate.c) for "ok" after END
+ * and resumes its own copy when it does not come.  So a copy that is not
+ * running IN_RUN_SECS after END must never run: main.c asks
+ * state_incoming_late() just before it starts the vCPUs, and the CLI kills
+ * a monitor that has not said "ok" by then (cli_migrate.c).  Either way
+ * only one of the two copies runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +45,7 @@
 #include "monitor/state.h"
 
 #define IN_IDLE_SECS	120	/* the sender pauses between rounds only briefly */
+#define IN_RUN_SECS	60	/* END to running; below the sender's 120 */
 #define IN_MAX_RECORDS	4096
 #define IN_MAX_BYTES	(256ULL << 20)	/* records other than RAM */
 
@@ -348,6 +357,8 @@ int state_incoming_rest(struct mon_vm *vm, void **buf, size_t *len,
 			return -1;
 	}
 	in.t_end = state_now_ms();
+	if (write(in.status, "end\n", 4) != 4)
+		mon_warn("incoming: the receiving hxen is gone");
 	mon_info("incoming: END after %llu bytes (%llu RAM records)",
 		 (unsigned long long)in.bytes, (unsigned long long)in.ram_recs);
 	*buf = in.buf;	/* the caller's now */
@@ -364,6 +375,24 @@ void state_incoming_free(void)
 	in.buf = NULL;
 	in.have_pend = false;
 	in.len = in.cap = 0;
+}
+
+bool state_incoming_late(void)
+{
+	double ms;
+
+	if (in.status < 0)
+		return false;
+	ms = state_now_ms() - in.t_end;
+	/* tests/e2e 93: a copy that took too long, without waiting a minute */
+	if (getenv("HXEN_TEST_INCOMING_LATE"))
+		ms += IN_RUN_SECS * 1000.0;
+	if (ms <= IN_RUN_SECS * 1000.0)
+		return false;
+	mon_err("incoming: the VM was ready %.0f ms after END, later than the "
+		"%d s the sender waits: it does not run here (the source runs on)",
+		ms, IN_RUN_SECS);
+	return true;
 }
 
 void mon_state_incoming_running(void)

@@ -78,6 +78,19 @@ static int refuse(char *err, size_t errlen, const char *why)
 	return -EINVAL;
 }
 
+/*
+ * The save file shrank under its mapping (stream_map.c): what was read
+ * since may be zeros.  Said instead of whatever check that tripped.
+ */
+static bool cut_short(char *err, size_t errlen)
+{
+	if (!rs.mapped || !hxs_map_shrank(rs.buf))
+		return false;
+	refuse(err, errlen, "the file was cut short while it was being read "
+	       "(did something rewrite or truncate it?)");
+	return true;
+}
+
 static int check_layout(struct mon_vm *vm, char *err, size_t errlen)
 {
 	struct hxs_parse_opts o = { .mode = HXS_PARSE_LIGHT };
@@ -99,7 +112,7 @@ static int check_layout(struct mon_vm *vm, char *err, size_t errlen)
 		rs.mapped = true;
 	}
 	if (hxs_parse_opts(rs.buf, rs.len, &rs.f, &o, why, sizeof(why)))
-		return refuse(err, errlen, why);
+		return cut_short(err, errlen) ? -EIO : refuse(err, errlen, why);
 	rs.looked = true;
 	if (rs.f.cpuid)		/* checked against this host once the VM exists */
 		mon_cpuid_restore(rs.f.cpuid);
@@ -183,7 +196,9 @@ static int load(struct mon_vm *vm, char *err, size_t errlen)
 		return 0;
 	/* with the light look: a full check, RAM loaded on several threads */
 	if (hxs_load_ram(&rs.f, page_dst, vm, why, sizeof(why)))
-		return refuse(err, errlen, why);
+		return cut_short(err, errlen) ? -EIO : refuse(err, errlen, why);
+	if (cut_short(err, errlen))
+		return -EIO;
 	rs.parsed = true;
 	mon_dbg("%s checked and its RAM loaded in %.0f ms", rs.what,
 		state_now_ms() - t0);
@@ -373,6 +388,8 @@ static int apply(struct mon_vm *vm, char *err, size_t errlen)
 	e = state_dev_load(&rs.f, err, errlen);
 	if (xs)
 		pvh_xs_unlock();
+	if (cut_short(err, errlen))	/* before any vCPU runs on it */
+		return -EIO;
 	if (e)
 		return e;
 	pvh_backends_poke();

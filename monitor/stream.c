@@ -10,15 +10,12 @@
  * sees anything.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -652,60 +649,4 @@ int hxs_ram_page(const struct hxs_rec *r, uint32_t i, void *out)
 	default:
 		return hxs_decompress(data, tab[i].length, out, HXS_PAGE);
 	}
-}
-
-/* @path opened for reading, a regular file of a sane size; fd or -errno. */
-static int open_file(const char *path, struct stat *st, char *err,
-		     size_t errlen)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
-
-	if (fd < 0 || fstat(fd, st) < 0) {
-		e = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-e));
-		if (fd >= 0)
-			close(fd);
-		return e;
-	}
-	if (!S_ISREG(st->st_mode) || st->st_size > (off_t)(64ULL << 30)) {
-		snprintf(err, errlen, "%s: not a regular file of a sane size",
-			 path);
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
-}
-
-int hxs_map_file(const char *path, bool populate, void **buf, size_t *len,
-		 char *err, size_t errlen)
-{
-	struct stat st;
-	int fd = open_file(path, &st, err, errlen);
-	void *p;
-
-	if (fd < 0)
-		return fd;
-	if (!st.st_size) {	/* the reader says what is wrong with it */
-		close(fd);
-		*buf = NULL;
-		*len = 0;
-		return 0;
-	}
-	/* a light look touches only the record headers; a load all of it */
-	p = mmap(NULL, st.st_size, PROT_READ,
-		 MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	*buf = p;
-	*len = st.st_size;
-	return 0;
-}
-
-void hxs_unmap_file(void *buf, size_t len)
-{
-	if (buf)
-		munmap(buf, len);
 }

@@ -194,12 +194,14 @@ const char *hxs_type_name(uint32_t type);
 int hxs_ram_page(const struct hxs_rec *r, uint32_t i, void *out);
 
 /*
- * Map a whole file read-only (hxs_unmap_file), @populate: all of it at
- * once.  0 or -errno, message.  A file cut short while mapped kills the
- * reader with SIGBUS: only for files the user gave us to read.
+ * stream_map.c: map a whole file read-only (hxs_unmap_file), @populate:
+ * all of it at once.  0 or -errno, message.  A file cut short while it is
+ * mapped reads as zeros from there on instead of raising SIGBUS, and
+ * hxs_map_shrank(buf) says so: ask it before trusting what was read.
  */
 int hxs_map_file(const char *path, bool populate, void **buf, size_t *len,
 		 char *err, size_t errlen);
+bool hxs_map_shrank(const void *buf);
 void hxs_unmap_file(void *buf, size_t len);
 
 /* ---- writing ---- */

@@ -28,7 +28,7 @@ $(BUILD)/obj/tools/cli_disk.o: ALL_CFLAGS += -I.
 # hxen save/restore/migrate (tools/cli_state*.c) check streams with the
 # monitor's reader.
 HXEN_CLI_STATE_OBJS := $(BUILD)/monitor/stream.o $(BUILD)/monitor/stream_ram.o \
-		       $(BUILD)/monitor/stream_xs.o
+		       $(BUILD)/monitor/stream_xs.o $(BUILD)/monitor/stream_map.o
 $(BUILD)/obj/tools/cli_state.o $(BUILD)/obj/tools/cli_migrate.o: ALL_CFLAGS += -I.
 # cpuid = (the config check) and the CPU levelling check of restore/migrate
 HXEN_CLI_STATE_OBJS += $(BUILD)/monitor/cpuid_level.o

@@ -395,17 +395,58 @@ out:
 	return pid;
 }
 
+/*
+ * The monitor says "end" when the stream's END arrived and "ok" once the
+ * VM runs.  The sender gives up MIGRATE_ACK_SECS (120 s) after END and
+ * resumes its copy, so a monitor that has not said "ok" RECV_RUN_SECS
+ * after "end" is killed: it refuses to start that late on its own
+ * (IN_RUN_SECS, monitor/state_incoming.c), this covers one that hangs.
+ * Before END the monitor bounds its own wait for the stream.
+ */
+#define RECV_RUN_SECS	75
+
 /* Until the monitor says "ok" (0) or exits (-1, with its status). */
 static int wait_running(pid_t pid, int status, int *code)
 {
-	char buf[4];
-	ssize_t n;
+	char buf[16];
+	size_t got = 0;
+	bool ended = false;
 
-	do
-		n = read(status, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	if (n == 3 && !memcmp(buf, "ok\n", 3))
-		return 0;
+	for (;;) {
+		struct pollfd p = { .fd = status, .events = POLLIN };
+		char *nl;
+		ssize_t n;
+		int e;
+
+		while ((nl = memchr(buf, '\n', got))) {
+			size_t l = nl - buf + 1;
+
+			if (l == 3 && !memcmp(buf, "ok\n", 3))
+				return 0;
+			if (l == 4 && !memcmp(buf, "end\n", 4))
+				ended = true;
+			memmove(buf, nl + 1, got - l);
+			got -= l;
+		}
+		if (got == sizeof(buf))
+			break;	/* not the monitor's words */
+		e = poll(&p, 1, ended ? RECV_RUN_SECS * 1000 : -1);
+		if (e < 0 && errno == EINTR)
+			continue;
+		if (e == 0) {
+			cli_err("migrate-receive: the VM was not running %d s after "
+				"the stream ended; stopping its monitor (the source "
+				"runs on)", RECV_RUN_SECS);
+			kill(pid, SIGKILL);
+			break;
+		}
+		n = read(status, buf + got, sizeof(buf) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+	}
 	*code = 128;
 	if (waitpid(pid, code, 0) == pid)
 		*code = WIFEXITED(*code) ? WEXITSTATUS(*code) : 128 + WTERMSIG(*code);

@@ -193,6 +193,9 @@ int cli_restore_file(const char *file, const char *name, bool paused)
 		return CLI_ERR;
 	}
 	if (hxs_parse_opts(buf, len, &f, &light, err, sizeof(err))) {
+		if (hxs_map_shrank(buf))
+			snprintf(err, sizeof(err), "it was cut short while "
+				 "being read");
 		cli_err("restore: %s is refused: %s", file, err);
 		hxs_unmap_file(buf, len);
 		return CLI_ERR;

@@ -189,6 +189,48 @@ static void test_light_and_load(void)
 	free(buf);
 }
 
+/*
+ * A save file cut short while a restore has it mapped (stream_map.c):
+ * no SIGBUS, the load fails, and hxs_map_shrank() says why.
+ */
+static void test_cut_while_mapped(void)
+{
+	const struct hxs_parse_opts light = { .mode = HXS_PARSE_LIGHT };
+	char path[] = "/tmp/hxen-unit-map-XXXXXX", err[300];
+	uint8_t *buf, *ram = calloc(NPAGES, HXS_PAGE);
+	struct hxs_file f;
+	size_t len, mlen;
+	void *m;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0 && ram != NULL);
+	stream_raw = true;
+	buf = make_stream(&len);
+	stream_raw = false;
+	CU_ASSERT_EQUAL_FATAL(write(fd, buf, len), (ssize_t)len);
+	CU_ASSERT_EQUAL_FATAL(hxs_map_file(path, false, &m, &mlen, err,
+					   sizeof(err)), 0);
+	CU_ASSERT_EQUAL(mlen, len);
+	CU_ASSERT_EQUAL_FATAL(hxs_parse_opts(m, mlen, &f, &light, err,
+					     sizeof(err)), 0);
+	CU_ASSERT_FALSE(hxs_map_shrank(m));
+	/* cut inside the RAM, after the light look */
+	CU_ASSERT_EQUAL(ftruncate(fd, len / 2), 0);
+	CU_ASSERT_NOT_EQUAL(hxs_load_ram(&f, into_buf, ram, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(hxs_map_shrank(m));
+	hxs_file_free(&f);
+	hxs_unmap_file(m, mlen);
+	/* a file mapped afterwards starts unmarked */
+	CU_ASSERT_EQUAL_FATAL(hxs_map_file(path, false, &m, &mlen, err,
+					   sizeof(err)), 0);
+	CU_ASSERT_FALSE(hxs_map_shrank(m));
+	hxs_unmap_file(m, mlen);
+	close(fd);
+	unlink(path);
+	free(ram);
+	free(buf);
+}
+
 /* A CPUID record the module could not have written is refused. */
 static void test_bad_cpuid(void)
 {
@@ -284,6 +326,8 @@ static const CU_TestInfo state_stream_tests[] = {
 	{ "writer and reader agree", test_roundtrip },
 	{ "light look, then RAM loaded and checked", test_light_and_load },
 	{ "bit flips and truncations are refused", test_flips_and_cuts },
+	{ "a file cut short while mapped: refused, no SIGBUS",
+	  test_cut_while_mapped },
 	{ "xenstore layout check", test_xs_blob },
 	CU_TEST_INFO_NULL,
 };

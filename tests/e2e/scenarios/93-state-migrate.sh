@@ -4,6 +4,9 @@
 # hxen migrate-receive --listen PORT while the guest keeps writing memory.
 # First a cut one (the receiver killed mid-way): hxen migrate fails, the
 # source VM runs on and counts, the receiver leaves no VM and no file.
+# Then one whose copy is ready too late (HXEN_TEST_INCOMING_LATE: as if
+# more than a minute passed after END): the receiver must not run it, the
+# source runs on.
 # Then a complete one: pre-copy rounds with the module's dirty log, bytes
 # and downtime printed, the source gone, the copy counting on with its
 # tmpfs file intact.  Then over "ssh" (hxen migrate -s FAKE NAME HOST, a
@@ -40,6 +43,17 @@ mrc=$?
 note "cut migration: $(tail -n1 /tmp/st93.m1)"
 [ $mrc = 1 ] || { cat /tmp/st93.m1; fail "hxen migrate to a killed receiver exited $mrc, not 1"; }
 st_runs_on st93 st93b "cut migration"
+st_detach
+
+# 1b. the copy is ready only after the sender would have given up
+HXEN_TEST_INCOMING_LATE=1 $H migrate-receive --listen 7003 --name st93b > /tmp/st93.r3 2>&1 &
+rpid=$!
+sleep 1
+$H migrate --tcp 127.0.0.1:7003 st93 > /tmp/st93.m6 2>&1 && { cat /tmp/st93.r3; fail "a migration whose copy started too late succeeded"; }
+wait $rpid && fail "migrate-receive succeeded with a copy that started too late"
+note "late copy: $(tail -n1 /tmp/st93.m6)"
+grep -q 'it does not run here' /tmp/st93.r3 || { cat /tmp/st93.r3; fail "the receiver did not say why the copy did not run"; }
+st_runs_on st93 st93b "late migration"
 c2=$(st_val RUNS)
 st_detach
 
