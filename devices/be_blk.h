@@ -45,6 +45,7 @@
 
 /* what we offer */
 #define BLK_MAX_INDIRECT_SEGS		256
+#define BLK_BATCH_BYTES			(1u << 20)	/* then submit, answer */
 #define BLK_MAX_RING_ORDER		4	/* 16 pages, 512 slots */
 #define BLK_MAX_QUEUES			16
 
@@ -182,6 +183,7 @@ struct blk_queue {
 	/* worker only: requests started, not yet given to the disk layer */
 	struct disk_req **batch;	/* ring.size entries */
 	unsigned int nbatch;
+	uint64_t batch_bytes;		/* their data */
 	bool dead;			/* faulted: take no more requests */
 	bool quiesced;			/* worker stopped for a snapshot */
 	uint64_t nreq, nerr;

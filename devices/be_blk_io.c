@@ -187,6 +187,7 @@ static void submit_batch(struct blk_queue *q)
 	if (q->nbatch)
 		disk_submitv(q->bd->disk, q->batch, (int)q->nbatch);
 	q->nbatch = 0;
+	q->batch_bytes = 0;
 }
 
 static bool range_ok(const struct blk_dev *bd, uint64_t sector,
@@ -244,6 +245,7 @@ static int16_t start_rw(struct blk_queue *q, struct blk_io *io,
 	io->dreq.offset = sector * DISK_SECTOR;
 	io->dreq.iov = io->iov;
 	io->dreq.iovcnt = io->nseg;
+	q->batch_bytes += bytes;
 	queue_req(q, io);
 	return 0;
 }
@@ -318,6 +320,17 @@ void blk_queue_process(struct blk_queue *q)
 			}
 			be_ring_take(&q->ring, &e);
 			start_request(q, io, &e);
+			/*
+			 * Reads from the page cache complete inside the submit,
+			 * and the guest hears of a batch at its end: for large
+			 * requests, a batch per BLK_BATCH_BYTES keeps the guest
+			 * busy with the first answers while the rest are copied.
+			 */
+			if (q->batch_bytes >= BLK_BATCH_BYTES) {
+				submit_batch(q);
+				disk_batch_end();
+				disk_batch_begin();
+			}
 		}
 		submit_batch(q);
 	}

@@ -53,7 +53,7 @@ esac
 # crc32c-intel without SSE4.2): named only if the root disk then fails.
 failed=''
 while read -r m; do
-	insmod "/lib/modules/disk/$m.ko" 2>/dev/null || failed="$failed $m"
+	/sbin/hx-insmod "/lib/modules/disk/$m.ko" 2>/dev/null || failed="$failed $m"
 done < /lib/modules/disk/order
 
 t=0

@@ -97,6 +97,22 @@ tty1::respawn:/etc/init.d/tty1
 ::shutdown:/bin/umount -a -r
 INITTAB
 
+# /sbin/hx-insmod FILE: insmod with the module's parameters from the kernel
+# command line (MODULE.PARAM=VALUE, '-' and '_' alike), as modprobe does:
+# e.g. xen_blkfront.max_indirect_segments=256
+cat > "$root/sbin/hx-insmod" <<'HXINSMOD'
+#!/bin/sh
+m=$(basename "$1" .ko | tr - _)
+a=
+for w in $(cat /proc/cmdline); do
+	case $(echo "${w%%.*}" | tr - _) in
+	"$m") case $w in *.*=*) a="$a ${w#*.}" ;; esac ;;
+	esac
+done
+exec insmod "$1" $a
+HXINSMOD
+chmod 755 "$root/sbin/hx-insmod"
+
 cat > "$root/etc/init.d/rcS" <<'RCS'
 #!/bin/sh
 mount -t proc proc /proc
@@ -104,7 +120,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
-for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
+for m in /lib/modules/*.ko; do [ -e "$m" ] && hx-insmod "$m"; done
 hostname hxen-guest
 # a vif: DHCP in the background (tools/udhcpc.script sets address, route, DNS)
 ip link set lo up
@@ -216,7 +232,7 @@ if fio=$(command -v fio); then
 # a shell on the console for tests/e2e/bench-inside.sh to type into
 /etc/init.d/rcS
 while read -r m; do
-	insmod "/lib/modules/disk/$m.ko" 2>/dev/null
+	hx-insmod "/lib/modules/disk/$m.ko" 2>/dev/null
 done < /lib/modules/disk/order
 while read -r m; do
 	insmod "/lib/modules/net-virtio/$m.ko" 2>/dev/null

@@ -22,6 +22,9 @@
 #   E2E_SERIAL=1     with "all": one host after the other
 #   E2E_STRESS=N     boots of the (manual) linux-stress scenario
 #   E2E_SMP=N        QEMU vCPUs (default 2)      E2E_MEM=MiB (default 1024)
+#   E2E_TCG_THREAD=multi|single  QEMU TCG's threading (default single)
+#   E2E_MONITOR=PATH QEMU's human monitor on unix socket PATH (svm; for
+#                    `info registers -a` on a host that hangs)
 #   E2E_VERBOSE=1    stream the whole serial log, not just the markers
 #   E2E_KVM=1        also pack Debian's KVM modules (bench)
 #   E2E_APPEND=...   extra kernel command line
@@ -189,17 +192,18 @@ append_base="console=ttyS0,115200 quiet panic=-1 printk.time=1 e2e_mode=$mode ${
 
 boot_svm() {
 	local dir=$1
-	local smp=${E2E_SMP:-2} mem=${E2E_MEM:-1024}
+	local smp=${E2E_SMP:-2} mem=${E2E_MEM:-1024} tcg=${E2E_TCG_THREAD:-single}
 	# thread=single: under QEMU 7.2's multi-threaded TCG, 8 parallel VMs
 	# (52-cli-parallel) under load occasionally came back from one VMRUN
 	# with the host's own state in the VMCB, although the VMCB, hsave and
 	# VMSAVE pages and VM_HSAVE_PA were checked sane right before it
 	# (docs/kmod.md, "Known gaps").  Round-robin TCG has not shown it.
-	echo "== svm: Debian $kver under QEMU TCG (-cpu $svm_cpu, $smp vCPUs, $mem MiB), limit $limit s"
+	echo "== svm: Debian $kver under QEMU TCG (-cpu $svm_cpu, $smp vCPUs, $mem MiB, thread=$tcg), limit $limit s"
 	run_emulator "$dir" "$dir/serial.raw" "$limit" \
-		qemu-system-x86_64 -accel tcg,thread=single -cpu "$svm_cpu" -smp "$smp" -m "$mem" \
+		qemu-system-x86_64 -accel "tcg,thread=$tcg" -cpu "$svm_cpu" -smp "$smp" -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-serial "file:$dir/serial.raw" \
+		${E2E_MONITOR:+-monitor "unix:$E2E_MONITOR,server=on,wait=off"} \
 		-kernel "$vmlinuz" -initrd "$initrd" "${qemu_disk[@]}" \
 		-append "$append_base $append_run e2e_host=svm e2e_scale=1"
 }
