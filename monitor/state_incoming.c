@@ -27,7 +27,8 @@
  * The sender waits MIGRATE_ACK_SECS (state_migrate.c) for "ok" after END
  * and resumes its own copy when it does not come.  So a copy that is not
  * running IN_RUN_SECS after END must never run: main.c asks
- * state_incoming_late() just before it starts the vCPUs, and the CLI kills
+ * state_incoming_late() once the VM is set up, before its vCPUs start (a
+ * few ms: the control socket), and the CLI kills
  * a monitor that has not said "ok" by then (cli_migrate.c).  Either way
  * only one of the two copies runs.
  */

@@ -33,18 +33,18 @@ static struct guard {
 } guards[GUARDS];
 static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t guard_once = PTHREAD_ONCE_INIT;
+static uintptr_t page_mask;	/* set before the handler: sysconf is not async-signal-safe */
 
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	uintptr_t a = (uintptr_t)si->si_addr;
-	long pg = sysconf(_SC_PAGESIZE);
 
 	(void)uc;
 	for (int i = 0; i < GUARDS; i++) {
 		struct guard *g = &guards[i];
 		uintptr_t lo = __atomic_load_n(&g->lo, __ATOMIC_ACQUIRE);
 		uintptr_t hi = __atomic_load_n(&g->hi, __ATOMIC_ACQUIRE);
-		uintptr_t from = a & ~(uintptr_t)(pg - 1);
+		uintptr_t from = a & ~page_mask;
 
 		if (!lo || a < lo || a >= hi)
 			continue;
@@ -65,6 +65,7 @@ static void guard_install(void)
 	struct sigaction sa = { .sa_sigaction = on_sigbus,
 				.sa_flags = SA_SIGINFO | SA_NODEFER };
 
+	page_mask = (uintptr_t)sysconf(_SC_PAGESIZE) - 1;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
 }
@@ -72,6 +73,7 @@ static void guard_install(void)
 static void guard_add(void *p, size_t len)
 {
 	pthread_once(&guard_once, guard_install);
+	/* with all slots taken the mapping stays unguarded, as before */
 	pthread_mutex_lock(&guard_lock);
 	for (int i = 0; i < GUARDS; i++) {
 		if (guards[i].lo)
@@ -79,7 +81,7 @@ static void guard_add(void *p, size_t len)
 		guards[i].hit = 0;
 		__atomic_store_n(&guards[i].hi, (uintptr_t)p + len, __ATOMIC_RELEASE);
 		__atomic_store_n(&guards[i].lo, (uintptr_t)p, __ATOMIC_RELEASE);
-		break;	/* none free: unguarded, as before */
+		break;
 	}
 	pthread_mutex_unlock(&guard_lock);
 }

@@ -102,6 +102,7 @@ INITTAB
 # e.g. xen_blkfront.max_indirect_segments=256
 cat > "$root/sbin/hx-insmod" <<'HXINSMOD'
 #!/bin/sh
+set -f	# the command line's words are not file patterns
 m=$(basename "$1" .ko | tr - _)
 a=
 for w in $(cat /proc/cmdline); do

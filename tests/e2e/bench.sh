@@ -21,8 +21,11 @@
 # guest stalled in most boots (docs/pvh.md; QEMU 7.2 re-delivers an event
 # it injected at VMRUN when its CPU loop is kicked right after it, the bug
 # hxen's SVM backend works around with V_IRQ, docs/kmod.md, and KVM does
-# not).  With one VM at a time, multi-threaded TCG has not shown its own
-# problem (many parallel VMs, docs/kmod.md).
+# not).  Multi-threaded TCG has its own problem: on 2026-12-07 the whole
+# emulated host froze twice in about 100 bench boots, each time at a switch
+# between an hxen and a KVM boot (not understood; E2E_MONITOR=PATH gives
+# QEMU's monitor for `info registers -a`).  E2E_TCG_THREAD=single is the
+# old behaviour.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
