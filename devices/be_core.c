@@ -17,6 +17,7 @@
 #include "devices/be_core.h"
 #include "devices/be_xenbus.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 static struct be_backend *backends;
 static struct be_dev *devices, **devices_tail = &devices;
@@ -107,6 +108,7 @@ static void handle_faults(void)
 
 static void *fault_thread(void *arg)
 {
+	mon_thread_no_thp();
 	pthread_setname_np(pthread_self(), "be-faults");
 	while (__atomic_load_n(&fault.running, __ATOMIC_ACQUIRE)) {
 		struct pollfd p = { .fd = fault.fd, .events = POLLIN };

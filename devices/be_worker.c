@@ -17,6 +17,7 @@
 
 #include "devices/be_core.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 void be_eventfd_drain(int fd)
 {
@@ -39,6 +40,7 @@ static void *worker_thread(void *arg)
 	struct be_worker *w = arg;
 	char tname[16];
 
+	mon_thread_no_thp();
 	snprintf(tname, sizeof(tname), "%s", w->name);
 	pthread_setname_np(pthread_self(), tname);
 	for (;;) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "devices/disk_impl.h"
+#include "monitor/thread.h"
 
 struct pool_job {
 	struct disk_req *req;
@@ -31,6 +32,7 @@ static void *pool_thread(void *arg)
 {
 	struct disk_io_pool *p = arg;
 
+	mon_thread_no_thp();
 	for (;;) {
 		struct pool_job *j;
 		struct disk_req *req;

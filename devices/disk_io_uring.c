@@ -28,6 +28,7 @@
 #include <stdlib.h>
 
 #include "devices/disk_impl.h"
+#include "monitor/thread.h"
 
 #define DISK_URING_DEPTH	128
 /* completions reaped per look (the rest at the next look) */
@@ -209,6 +210,7 @@ static void *uring_thread(void *arg)
 	struct disk_req *req[DISK_URING_REAP];
 	int res[DISK_URING_REAP];
 
+	mon_thread_no_thp();
 	pthread_mutex_lock(&u->lock);
 	for (;;) {
 		struct io_uring_cqe *cqe;

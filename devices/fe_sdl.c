@@ -35,6 +35,7 @@
 #include "devices/fe_sdl_lib.h"
 #include "devices/keymap_sdl.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 #define FE_SDL_FPS	60
 
@@ -577,6 +578,7 @@ static void *sdl_thread(void *arg)
 	char err[sizeof(s->err)] = "";
 	int r = sdl_setup(s, err, sizeof(err));
 
+	mon_thread_no_thp();
 	pthread_mutex_lock(&s->lock);
 	s->init = r ? r : 1;
 	snprintf(s->err, sizeof(s->err), "%s", err);

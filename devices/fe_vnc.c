@@ -35,6 +35,7 @@
 #include "devices/keymap_x11.h"
 #include "devices/vnc_addr.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 #define VNC_MAX_CLIENTS		16
 #define ENC_QEMU_EXT_KEY	(-258)
@@ -130,6 +131,7 @@ static void *resizer(void *arg)
 	struct vnc_fe *v = arg;
 	struct display_rect all;
 
+	mon_thread_no_thp();
 	pthread_mutex_lock(&v->lock);
 	for (;;) {
 		while (!v->resize_pending && !v->stopping)

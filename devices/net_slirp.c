@@ -31,6 +31,7 @@
 #include "devices/be_net.h"
 #include "devices/net_slirp.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 struct slirp_timer {
 	SlirpTimerId id;
@@ -239,6 +240,7 @@ static void *ns_thread(void *arg)
 {
 	struct ns *n = arg;
 
+	mon_thread_no_thp();
 	pthread_setname_np(pthread_self(), "slirp");
 	for (;;) {
 		uint32_t timeout = 1000;

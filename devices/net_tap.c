@@ -39,6 +39,7 @@
 
 #include "devices/be_net.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 #define TAP_RX_BURST	64
 
@@ -125,6 +126,7 @@ static void *tap_thread(void *arg)
 {
 	struct tap *t = arg;
 
+	mon_thread_no_thp();
 	pthread_setname_np(pthread_self(), "tap");
 	while (__atomic_load_n(&t->running, __ATOMIC_ACQUIRE)) {
 		struct pollfd p[2] = {

@@ -24,6 +24,7 @@
 #include "monitor/config.h"
 #include "monitor/ctl.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 #define COM1_BASE	0x3f8
 #define COM1_IRQ	4
@@ -171,6 +172,7 @@ static void *reader(void *arg)
 		{ .fd = d->wake[0], .events = POLLIN },
 	};
 
+	mon_thread_no_thp();
 	pthread_setname_np(pthread_self(), "com1-in");
 	for (;;) {
 		uint8_t buf[64];

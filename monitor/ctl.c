@@ -26,6 +26,7 @@
 
 #include "monitor/ctl.h"
 #include "tools/json.h"
+#include "monitor/thread.h"
 
 #define CTL_MAX_CLIENTS	16
 #define CTL_MAX_LINE	4096
@@ -531,6 +532,7 @@ static void *ctl_thread(void *arg)
 	struct pollfd pfd[CTL_MAX_CLIENTS + 2];
 	int idx[CTL_MAX_CLIENTS + 2];
 
+	mon_thread_no_thp();
 	for (;;) {
 		int n = 0, ms = -1;
 		double t = now(), next = 0;

@@ -21,6 +21,7 @@
 #include "monitor/config.h"
 #include "monitor/kcache.h"
 #include "monitor/log.h"
+#include "monitor/thread.h"
 
 #define KCACHE_PREFIX	"vmlinux-"
 
@@ -306,6 +307,7 @@ static struct {
 
 static void *store_thread(void *arg)
 {
+	mon_thread_no_thp();
 	/* after the vCPUs: the guest is booting meanwhile (Linux: per thread) */
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
 	kcache_store(pending.key, pending.elf, pending.len);

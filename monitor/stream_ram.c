@@ -23,6 +23,7 @@
 #include <zstd.h>
 
 #include "monitor/stream.h"
+#include "monitor/thread.h"
 
 #define RAM_THREADS	4	/* at most, the caller's own included */
 #define RAM_BATCH	8	/* chunks in flight */
@@ -204,6 +205,7 @@ static void *worker(void *arg)
 	struct hxs_ram_pool *p = me->p;
 	ZSTD_CCtx *z = me->z;
 
+	mon_thread_no_thp();
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->stop && p->next >= p->posted)
@@ -408,6 +410,7 @@ static void *load_worker(void *arg)
 	struct ram_load *l = arg;
 	uint8_t *scratch = malloc(HXS_PAGE);
 
+	mon_thread_no_thp();
 	pthread_mutex_lock(&l->lock);
 	while (scratch && l->next < l->f->n && l->next < l->bad) {
 		unsigned int i = l->next++;

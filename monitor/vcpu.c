@@ -11,6 +11,7 @@
 #include "monitor/ctl.h"
 #include "monitor/log.h"
 #include "monitor/monitor.h"
+#include "monitor/thread.h"
 
 /* Flat 32-bit segment, base 0, limit 4 GiB (xen-abi.md B.2). */
 static struct hxen_segment flat_seg(uint16_t sel, uint8_t type)
@@ -69,6 +70,7 @@ static void *vcpu_thread(void *arg)
 	struct mon_vm *vm = v->vm;
 	char name[16];
 
+	mon_thread_no_thp();
 	snprintf(name, sizeof(name), "vcpu%u", v->hv.id);
 	pthread_setname_np(pthread_self(), name);
 
