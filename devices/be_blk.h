@@ -155,7 +155,8 @@ struct blk_io {
 	uint8_t op;			/* the response's operation */
 	bool write;			/* data flows guest → disk */
 	bool flush_after;		/* FLUSH with data: write, then flush */
-	uint16_t nseg;
+	uint16_t nseg;			/* grants held */
+	uint16_t niov;			/* iovecs: segments that touch merge */
 	uint32_t grefs[BLK_MAX_INDIRECT_SEGS];
 	struct iovec iov[BLK_MAX_INDIRECT_SEGS];
 	struct blk_io *next_free;

@@ -123,17 +123,24 @@ static void io_done(struct disk_req *req, int result)
 }
 
 /*
- * Map the segments into iovecs.  Returns the byte count, or -1 after
- * dropping the grants already taken.
+ * Map the segments into iovecs.  A segment that starts where the last one
+ * ended in the monitor's view of guest RAM (guest-physically contiguous
+ * pages, whole sectors) extends its iovec: fewer, longer iovecs for the
+ * disk layer and the host kernel's copy.  Returns the byte count, or -1
+ * after dropping the grants already taken.
  */
 static long map_segments(struct blk_queue *q, struct blk_io *io,
 			 const struct blkif_segment *seg, unsigned int n)
 {
+	struct iovec *v = NULL;
 	long bytes = 0;
 
 	io->nseg = 0;
+	io->niov = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int first = seg[i].first_sect, last = seg[i].last_sect;
+		size_t len = (last - first + 1) * DISK_SECTOR;
+		char *base;
 		void *page;
 
 		/* inside the page, in order [blkif.h: 0 <= first <= last <= 7] */
@@ -143,9 +150,15 @@ static long map_segments(struct blk_queue *q, struct blk_io *io,
 			goto bad;
 		io->grefs[i] = seg[i].gref;
 		io->nseg = i + 1;
-		io->iov[i].iov_base = (char *)page + first * DISK_SECTOR;
-		io->iov[i].iov_len = (last - first + 1) * DISK_SECTOR;
-		bytes += io->iov[i].iov_len;
+		base = (char *)page + first * DISK_SECTOR;
+		if (v && (char *)v->iov_base + v->iov_len == base) {
+			v->iov_len += len;
+		} else {
+			v = &io->iov[io->niov++];
+			v->iov_base = base;
+			v->iov_len = len;
+		}
+		bytes += len;
 	}
 	return bytes;
 bad:
@@ -244,7 +257,7 @@ static int16_t start_rw(struct blk_queue *q, struct blk_io *io,
 	io->dreq.op = io->write ? DISK_WRITE : DISK_READ;
 	io->dreq.offset = sector * DISK_SECTOR;
 	io->dreq.iov = io->iov;
-	io->dreq.iovcnt = io->nseg;
+	io->dreq.iovcnt = io->niov;
 	q->batch_bytes += bytes;
 	queue_req(q, io);
 	return 0;

@@ -287,6 +287,30 @@ static void test_rw(void)
 	CU_ASSERT_EQUAL(ram[11 * 4096 + 5 * 512], 'a');
 	CU_ASSERT_EQUAL(ram[11 * 4096 + 6 * 512], 'b');
 	CU_ASSERT_TRUE(grants_idle());
+	/*
+	 * pages out of order (13, then 12): no iovec merge across them, while
+	 * the write of pages 1..3 above went out as one merged iovec
+	 */
+	grant(23, 13, false);
+	{
+		union blkif_ring_entry *r = next_req();
+
+		r->req.operation = BLKIF_OP_READ;
+		r->req.nr_segments = 2;
+		r->req.id = 82;
+		r->req.sector_number = 8;
+		r->req.seg[0] = (struct blkif_segment){
+			.gref = 23, .first_sect = 0, .last_sect = 7 };
+		r->req.seg[1] = (struct blkif_segment){
+			.gref = 22, .first_sect = 0, .last_sect = 7 };
+		produce();
+	}
+	CU_ASSERT_EQUAL(run(), BLKIF_RSP_OKAY);
+	CU_ASSERT_EQUAL(ram[13 * 4096], 'a');
+	CU_ASSERT_EQUAL(ram[13 * 4096 + 4095], 'a');
+	CU_ASSERT_EQUAL(ram[12 * 4096], 'b');
+	CU_ASSERT_EQUAL(ram[12 * 4096 + 4095], 'b');
+	CU_ASSERT_TRUE(grants_idle());
 	/* flush and discard */
 	rw_req(BLKIF_OP_FLUSH_DISKCACHE, 79, 0, 0, 0);
 	CU_ASSERT_EQUAL(run(), BLKIF_RSP_OKAY);
